@@ -1,0 +1,150 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from people.publishing import KeyedManager, NaturallyKeyed, Publishable
+
+
+class Person(Publishable):
+    name = models.CharField(max_length=200, help_text="As the sources spell it, e.g. “Tatia Pilieva”.")
+    slug = models.SlugField(max_length=200, unique=True)
+    sort_name = models.CharField(
+        max_length=200, blank=True, help_text="For alphabetical lists, e.g. “Pilieva, Tatia”. Blank: the name."
+    )
+    description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One line a visitor reads first, e.g. “Director and producer of First Kiss”.",
+    )
+
+    class Meta:
+        ordering = ["sort_name", "name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:person-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.sort_name:
+            self.sort_name = self.name
+        super().save(*args, **kwargs)
+
+
+class Organization(Publishable):
+    class Kind(models.TextChoices):
+        LABEL = "label", "Fashion label"
+        SCHOOL = "school", "School"
+        NONPROFIT = "nonprofit", "Nonprofit"
+        COMPANY = "company", "Company"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:organization-detail", kwargs={"slug": self.slug})
+
+
+class NeighbourhoodQuerySet(models.QuerySet):
+    def published(self):
+        # Neighbourhoods are reference data, not edited content: each one is public.
+        return self.all()
+
+
+class Neighbourhood(NaturallyKeyed):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    city = models.CharField(max_length=100, default="Los Angeles")
+
+    objects = KeyedManager.from_queryset(NeighbourhoodQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:neighbourhood-detail", kwargs={"slug": self.slug})
+
+
+class Place(Publishable):
+    class Category(models.TextChoices):
+        RESTAURANT = "restaurant", "Restaurant"
+        SHOP = "shop", "Shop"
+        BOOKSTORE = "bookstore", "Bookstore"
+        MUSEUM = "museum", "Museum"
+
+    class OpeningStatus(models.TextChoices):
+        UNVERIFIED = "unverified", "Not verified"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=200, help_text="As the recommendation spells it, e.g. “Little Dom's”.")
+    slug = models.SlugField(max_length=200, unique=True)
+    category = models.CharField(max_length=12, choices=Category)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="places",
+        help_text="Leave empty when no source says where it is.",
+    )
+    address = models.CharField(max_length=300, blank=True, help_text="Only an address you have checked.")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    opening_status = models.CharField(
+        max_length=12,
+        choices=OpeningStatus,
+        default=OpeningStatus.UNVERIFIED,
+        help_text="Whether the place still trades, as of the date it was last checked.",
+    )
+    last_checked = models.DateField(null=True, blank=True, help_text="When someone last checked the status.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="place_latitude_in_range",
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                violation_error_message="Latitude must lie between -90 and 90.",
+            ),
+            models.CheckConstraint(
+                name="place_longitude_in_range",
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                violation_error_message="Longitude must lie between -180 and 180.",
+            ),
+            models.CheckConstraint(
+                name="place_coordinates_both_or_neither",
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                violation_error_message="Give both latitude and longitude, or neither.",
+            ),
+            models.CheckConstraint(
+                name="place_status_checked_when_known",
+                condition=Q(opening_status="unverified")
+                | Q(last_checked__isnull=False),
+                violation_error_message="An open or closed status needs the date it was last checked.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:place-detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None

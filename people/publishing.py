@@ -1,0 +1,56 @@
+"""Shared by every model an editor publishes, in people/ and press/: what "public" means, and
+natural keys so that fixtures refer to rows by name instead of by id."""
+
+from django.db import models
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class KeyedManager(models.Manager):
+    """Finds a row by the lookups its model names in NATURAL_KEY, e.g. ("slug",)."""
+
+    def get_by_natural_key(self, *values):
+        return self.get(**dict(zip(self.model.NATURAL_KEY, values, strict=True)))
+
+
+class NaturallyKeyed(models.Model):
+    NATURAL_KEY = ("slug",)
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        values = []
+        for lookup in self.NATURAL_KEY:
+            value = self
+            for attribute in lookup.split("__"):
+                value = getattr(value, attribute)
+            values.append(value)
+        return tuple(values)
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+
+class Publishable(NaturallyKeyed):
+    status = models.CharField(
+        max_length=12,
+        choices=PublicationStatus,
+        default=PublicationStatus.DRAFT,
+        help_text="Only published rows appear on the public site.",
+    )
+
+    objects = KeyedManager.from_queryset(PublishableQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == PublicationStatus.PUBLISHED

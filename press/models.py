@@ -1,0 +1,621 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from people.models import Neighbourhood, Organization, Person, Place
+from people.publishing import KeyedManager, NaturallyKeyed, Publishable, PublicationStatus
+from press import passages
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    UNKNOWN = "unknown", "Not given by the sources"
+
+
+def date_precision_constraints(model_name):
+    """The date agrees with its precision: none when unknown, the 1st for a month, 1 January for a year."""
+    return [
+        models.CheckConstraint(
+            name=f"{model_name}_date_given_unless_unknown",
+            condition=Q(date_precision=DatePrecision.UNKNOWN, date__isnull=True)
+            | (Q(date__isnull=False) & ~Q(date_precision=DatePrecision.UNKNOWN)),
+            violation_error_message="Give a date unless its precision is “not given”; with “not given”, leave "
+            "the date empty.",
+        ),
+        models.CheckConstraint(
+            name=f"{model_name}_month_precision_on_first",
+            condition=~Q(date_precision=DatePrecision.MONTH) | Q(date__day=1),
+            violation_error_message="A date known only to the month is stored as the 1st of that month.",
+        ),
+        models.CheckConstraint(
+            name=f"{model_name}_year_precision_on_new_year",
+            condition=~Q(date_precision=DatePrecision.YEAR) | Q(date__month=1, date__day=1),
+            violation_error_message="A date known only to the year is stored as 1 January of that year.",
+        ),
+    ]
+
+
+class VaguelyDated(models.Model):
+    """A date as precise as the sources allow, and the words they used for it."""
+
+    date = models.DateField(
+        null=True, blank=True, help_text="Only as precise as the sources: see the precision beside it."
+    )
+    date_precision = models.CharField(
+        max_length=8,
+        choices=DatePrecision,
+        default=DatePrecision.UNKNOWN,
+        help_text="Month: store the 1st. Year: store 1 January. Never invent a day the sources do not give.",
+    )
+    date_wording = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The date as published, e.g. “Tuesday morning” or “three days after it was posted”.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def date_display(self):
+        """The date in the words its precision allows, then the wording as published."""
+        if self.date is None:
+            shown = ""
+        elif self.date_precision == DatePrecision.DAY:
+            shown = f"{self.date:%-d %B %Y}"
+        elif self.date_precision == DatePrecision.MONTH:
+            shown = f"{self.date:%B %Y}"
+        else:
+            shown = f"{self.date:%Y}"
+        if shown and self.date_wording:
+            return f"{shown} ({self.date_wording})"
+        return shown or self.date_wording or "Date not given"
+
+
+class Outlet(Publishable):
+    class Kind(models.TextChoices):
+        NEWSPAPER = "newspaper", "Newspaper"
+        MAGAZINE = "magazine", "Magazine"
+        BLOG = "blog", "Blog"
+        WEBSITE = "website", "Website"
+        VIDEO_PLATFORM = "video_platform", "Video platform"
+        SOCIAL_NEWS = "social_news", "Social news site"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The outlet this one belongs to, e.g. The Hollywood Reporter for its blog Pret-a-Reporter.",
+    )
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="outlet_not_its_own_parent",
+                condition=~Q(parent=F("pk")),
+                violation_error_message="An outlet cannot be its own parent.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("press:outlet-detail", kwargs={"slug": self.slug})
+
+
+class Work(Publishable):
+    class Kind(models.TextChoices):
+        SHORT_FILM = "short_film", "Short film"
+        FEATURE_FILM = "feature_film", "Feature film"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind)
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty when no source gives it (a feature still unreleased)."
+    )
+    runtime_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    made_for = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="works",
+        help_text="The label or body the work was made for, e.g. Wren for First Kiss.",
+    )
+    logline = models.CharField(max_length=300, help_text="One sentence: what the work is.")
+    synopsis = models.TextField(blank=True, help_text="A few sentences for the work's page, drawn from the sources.")
+
+    class Meta:
+        ordering = ["-year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                name="work_runtime_positive",
+                condition=Q(runtime_minutes__isnull=True) | Q(runtime_minutes__gt=0),
+                violation_error_message="A runtime is at least one minute.",
+            ),
+            models.CheckConstraint(
+                name="work_year_plausible",
+                condition=Q(year__isnull=True) | Q(year__gte=1880, year__lte=2100),
+                violation_error_message="The year must lie between 1880 and 2100.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("press:work-detail", kwargs={"slug": self.slug})
+
+
+class CoverageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def with_text(self):
+        return self.exclude(text="")
+
+
+class Coverage(Publishable, VaguelyDated):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        INTERVIEW = "interview", "Interview"
+        QA = "qa", "Q&A interview"
+        COLUMN = "column", "Column"
+        FILM_SERIES = "film_series", "Film series"
+
+    class Stance(models.TextChoices):
+        ADMIRING = "admiring", "Admiring"
+        NEUTRAL = "neutral", "Neutral"
+        MIXED = "mixed", "Mixed"
+        CRITICAL = "critical", "Critical"
+
+    headline = models.CharField(max_length=300)
+    headline_as_published = models.BooleanField(
+        default=True,
+        help_text="Untick when the sources do not give the headline and this one only describes the piece.",
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    outlet = models.ForeignKey(
+        Outlet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coverage",
+        help_text="Leave empty when the stored copy does not name its outlet.",
+    )
+    authors = models.ManyToManyField(Person, blank=True, related_name="authored_coverage")
+    kind = models.CharField(max_length=16, choices=Kind)
+    stance = models.CharField(
+        max_length=10, choices=Stance, default=Stance.NEUTRAL, help_text="The piece's stance on the film."
+    )
+    summary = models.TextField(help_text="Two or three sentences in the press room's words.")
+    text = models.TextField(
+        blank=True,
+        help_text="The piece's text as published, without page furniture (captions, links to other stories). "
+        "Empty for pieces known only because others cite them.",
+    )
+    url = models.URLField(blank=True, help_text="The original, when known.")
+    featured = models.BooleanField(default=False)
+    feature_order = models.PositiveSmallIntegerField(default=0, help_text="Featured pieces show in this order.")
+    cites = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="cited_by", help_text="Pieces this one quotes or names."
+    )
+    mentioned_people = models.ManyToManyField(Person, blank=True, related_name="mentioned_in")
+    mentioned_places = models.ManyToManyField(Place, blank=True, related_name="mentioned_in")
+    mentioned_works = models.ManyToManyField(Work, blank=True, related_name="mentioned_in")
+    mentioned_organizations = models.ManyToManyField(Organization, blank=True, related_name="mentioned_in")
+
+    objects = KeyedManager.from_queryset(CoverageQuerySet)()
+
+    class Meta:
+        ordering = [F("date").desc(nulls_last=True), "headline"]
+        verbose_name_plural = "coverage"
+        constraints = date_precision_constraints("coverage")
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("press:coverage-detail", kwargs={"slug": self.slug})
+
+    @property
+    def outlet_display(self):
+        return str(self.outlet) if self.outlet else "Outlet not named in the stored copy"
+
+
+class WithinCoverageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(coverage__status=PublicationStatus.PUBLISHED)
+
+
+class Passage(NaturallyKeyed):
+    """Exact words in a piece's stored text that a claim rests on."""
+
+    coverage = models.ForeignKey(
+        Coverage,
+        on_delete=models.PROTECT,
+        related_name="passages",
+        help_text="The piece whose stored text holds these words.",
+    )
+    slug = models.SlugField(
+        max_length=100, help_text="Names the passage within its piece; the anchor of its highlight."
+    )
+    text = models.TextField(help_text="Copied exactly from the piece's text (curly or straight quotes both match).")
+
+    NATURAL_KEY = ("coverage__slug", "slug")
+
+    objects = KeyedManager.from_queryset(WithinCoverageQuerySet)()
+
+    class Meta:
+        ordering = ["coverage", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["coverage", "slug"], name="passage_slug_unique_in_coverage"),
+        ]
+
+    def __str__(self):
+        return f"“{passages.excerpt(self.text, 80)}” ({self.coverage})"
+
+    def get_absolute_url(self):
+        return f"{self.coverage.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"passage-{self.slug}"
+
+    def clean(self):
+        super().clean()
+        if self.coverage_id is None or not self.text:
+            return
+        if not self.coverage.text:
+            raise ValidationError(
+                {"coverage": f"“{self.coverage}” has no stored text to cite; add its text or cite another piece."}
+            )
+        if passages.locate(self.text, self.coverage.text) is None:
+            missing = passages.excerpt(passages.words_not_found(self.text, self.coverage.text))
+            raise ValidationError({"text": f"Not found in the text of “{self.coverage}”: “{missing}”."})
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(passage__coverage__status=PublicationStatus.PUBLISHED)
+
+
+class Cited(NaturallyKeyed):
+    """A claim drawn from coverage: it points at the exact passage of the piece it rests on."""
+
+    passage = models.ForeignKey(
+        Passage,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+        help_text="The words in a piece of coverage this rests on.",
+    )
+
+    objects = KeyedManager.from_queryset(ClaimQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def source(self):
+        return self.passage.coverage
+
+
+class CreditQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(work__status=PublicationStatus.PUBLISHED, person__status=PublicationStatus.PUBLISHED)
+
+
+class Credit(NaturallyKeyed):
+    class Role(models.TextChoices):
+        DIRECTOR = "director", "Director"
+        PRODUCER = "producer", "Producer"
+        COLLABORATOR = "collaborator", "Collaborator"
+        MUSIC = "music", "Music"
+        CAST = "cast", "Cast"
+        CONTRIBUTOR = "contributor", "Worked on the film"
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="credits")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="credits")
+    role = models.CharField(max_length=16, choices=Role)
+    credited_as = models.CharField(
+        max_length=200, blank=True, help_text="The sources' words for the part, e.g. “creator of the soundtrack”."
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Credits show in this order.")
+    passage = models.ForeignKey(
+        Passage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credits",
+        help_text="The words in a piece of coverage this credit rests on.",
+    )
+
+    NATURAL_KEY = ("work__slug", "person__slug", "role")
+
+    objects = KeyedManager.from_queryset(CreditQuerySet)()
+
+    class Meta:
+        ordering = ["work", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "work", "role"], name="credit_once_per_person_work_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_role_display()}, {self.work}"
+
+    def get_absolute_url(self):
+        return self.work.get_absolute_url()
+
+
+class InterviewQuestion(NaturallyKeyed):
+    """One question and its answer in a Q&A interview, both as they stand in the piece's text."""
+
+    coverage = models.ForeignKey(Coverage, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(help_text="Position in the interview, from 1.")
+    question = models.TextField()
+    answer = models.TextField()
+    answered_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="answers")
+
+    NATURAL_KEY = ("coverage__slug", "order")
+
+    objects = KeyedManager.from_queryset(WithinCoverageQuerySet)()
+
+    class Meta:
+        ordering = ["coverage", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["coverage", "order"], name="interview_question_order_unique"),
+        ]
+
+    def __str__(self):
+        return passages.excerpt(self.question, 80)
+
+    def get_absolute_url(self):
+        return f"{self.coverage.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"question-{self.order}"
+
+    def clean(self):
+        super().clean()
+        if self.coverage_id is None:
+            return
+        errors = {}
+        for field in ("question", "answer"):
+            words = getattr(self, field)
+            if words and passages.locate(words, self.coverage.text) is None:
+                missing = passages.excerpt(passages.words_not_found(words, self.coverage.text))
+                errors[field] = f"Not found in the text of “{self.coverage}”: “{missing}”."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Quote(Cited):
+    class Mode(models.TextChoices):
+        SAID = "said", "Said"
+        WROTE = "wrote", "Wrote"
+
+    speaker = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="quotes"
+    )
+    speaker_description = models.CharField(
+        max_length=200, blank=True, help_text="For a speaker the sources do not name, e.g. “the film's editor”."
+    )
+    words = models.TextField(help_text="Exactly as quoted; must stand in the cited passage.")
+    mode = models.CharField(max_length=8, choices=Mode, default=Mode.SAID)
+    said_to_outlet = models.ForeignKey(
+        Outlet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes_received",
+        help_text="The outlet it was said or written to, when the source says.",
+    )
+    said_to_person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes_received",
+        help_text="The person it was said to, when the source says.",
+    )
+    first_published_in = models.ForeignKey(
+        Coverage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="original_quotes",
+        help_text="The piece the source took the quote from, when it names one.",
+    )
+
+    NATURAL_KEY = ("passage__coverage__slug", "passage__slug")
+
+    class Meta:
+        ordering = ["passage__coverage", "passage"]
+        constraints = [
+            models.UniqueConstraint(fields=["passage"], name="quote_one_per_passage"),
+            models.CheckConstraint(
+                name="quote_has_speaker",
+                condition=Q(speaker__isnull=False) | ~Q(speaker_description=""),
+                violation_error_message="Name the speaker, or describe one the sources do not name.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker_display}: “{passages.excerpt(self.words, 60)}”"
+
+    def get_absolute_url(self):
+        return self.passage.get_absolute_url()
+
+    @property
+    def speaker_display(self):
+        return str(self.speaker) if self.speaker else self.speaker_description
+
+    def clean(self):
+        super().clean()
+        if self.passage_id and self.words and passages.locate(self.words, self.passage.text) is None:
+            missing = passages.excerpt(passages.words_not_found(self.words, self.passage.text))
+            raise ValidationError({"words": f"Not found in the cited passage: “{missing}”."})
+
+
+class Milestone(Cited, VaguelyDated):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="milestones")
+    views = models.PositiveBigIntegerField(help_text="The number the source gives, e.g. 23000000.")
+    views_wording = models.CharField(max_length=100, help_text="As published, e.g. “69 million-plus”.")
+    at_least = models.BooleanField(default=False, help_text="Tick when the source gives a floor (“-plus”).")
+    platform = models.ForeignKey(
+        Outlet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        help_text="Where the views were counted, when the source says.",
+    )
+    days_after_posting = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Only when the source lets you count it (“three days ago” gives 3); it places the point on "
+        "the chart.",
+    )
+
+    NATURAL_KEY = ("passage__coverage__slug", "passage__slug", "views")
+
+    class Meta:
+        ordering = ["work", "views"]
+        constraints = [
+            models.CheckConstraint(
+                name="milestone_views_positive",
+                condition=Q(views__gt=0),
+                violation_error_message="A view count is a positive number.",
+            ),
+            models.UniqueConstraint(fields=["passage", "views"], name="milestone_once_per_passage"),
+            *date_precision_constraints("milestone"),
+        ]
+
+    def __str__(self):
+        return f"{self.work}: {self.views_wording} views"
+
+    def get_absolute_url(self):
+        return self.work.get_absolute_url()
+
+
+class Appearance(Cited, VaguelyDated):
+    """Where a work was posted or picked up, in the order the sources tell it."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="appearances")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="appearances")
+    order = models.PositiveSmallIntegerField(default=0)
+    description = models.CharField(max_length=300, help_text="What happened there, in a line.")
+
+    NATURAL_KEY = ("work__slug", "outlet__slug")
+
+    class Meta:
+        ordering = ["work", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "outlet"], name="appearance_once_per_outlet"),
+            *date_precision_constraints("appearance"),
+        ]
+
+    def __str__(self):
+        return f"{self.work} on {self.outlet}"
+
+    def get_absolute_url(self):
+        return self.work.get_absolute_url()
+
+
+class Recommendation(Cited):
+    class Occasion(models.TextChoices):
+        EATING_OUT = "eating_out", "Eating out"
+        SHOPPING = "shopping", "Shopping"
+        GIFTS = "gifts", "Buying gifts"
+        VISITORS = "visitors", "Taking visitors"
+
+    recommender = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="recommendations")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="recommendations")
+    occasion = models.CharField(max_length=12, choices=Occasion, help_text="What the place is recommended for.")
+    in_their_words = models.CharField(
+        max_length=300, help_text="The recommender's words about this place; must stand in the cited passage."
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="The L.A. guide shows places in this order.")
+
+    NATURAL_KEY = ("recommender__slug", "place__slug")
+
+    class Meta:
+        ordering = ["order", "place__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommender", "place"], name="recommendation_once_per_place"),
+        ]
+
+    def __str__(self):
+        return f"{self.recommender} recommends {self.place}"
+
+    def get_absolute_url(self):
+        return self.place.get_absolute_url()
+
+    def clean(self):
+        super().clean()
+        if self.passage_id and self.in_their_words:
+            if passages.locate(self.in_their_words, self.passage.text) is None:
+                missing = passages.excerpt(passages.words_not_found(self.in_their_words, self.passage.text))
+                raise ValidationError({"in_their_words": f"Not found in the cited passage: “{missing}”."})
+
+
+class Fact(Cited):
+    """One statement drawn from coverage, about a person, a work, an organization or a place."""
+
+    class Topic(models.TextChoices):
+        BIOGRAPHY = "biography", "Biography"
+        MAKING = "making", "How it was made"
+        INSPIRATION = "inspiration", "Inspiration"
+        RELEASE = "release", "How it spread"
+        RECEPTION = "reception", "Reception"
+        CRITICISM = "criticism", "Criticism"
+        STORY = "story", "Story"
+
+    statement = models.CharField(max_length=300, help_text="In the press room's words, true to the passage.")
+    topic = models.CharField(max_length=12, choices=Topic)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="facts")
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, null=True, blank=True, related_name="facts")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="facts"
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, null=True, blank=True, related_name="facts"
+    )
+    disagrees_with = models.ManyToManyField(
+        "self", blank=True, help_text="Facts from other sources that say otherwise; both stand, each cited."
+    )
+
+    NATURAL_KEY = ("passage__coverage__slug", "passage__slug", "statement")
+
+    class Meta:
+        ordering = ["topic", "passage__coverage", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["passage", "statement"], name="fact_once_per_passage"),
+            models.CheckConstraint(
+                name="fact_is_about_something",
+                condition=Q(person__isnull=False)
+                | Q(work__isnull=False)
+                | Q(organization__isnull=False)
+                | Q(neighbourhood__isnull=False),
+                violation_error_message="Say whom or what the fact is about.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement
+
+    def get_absolute_url(self):
+        return self.passage.get_absolute_url()

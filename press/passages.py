@@ -1,0 +1,58 @@
+"""Finding a cited passage in a piece's stored text.
+
+Editors paste passages from a browser, where quotes are curly or straight and spaces may be
+non-breaking, so the match ignores those differences and runs of white space; it ignores nothing
+else. Positions are reported in the stored text, so the page can highlight the words as published.
+"""
+
+PLAIN_EQUIVALENTS = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+}
+
+
+def _plain(text):
+    """The text made plain, and for each of its characters the index it came from in the original."""
+    characters, origins = [], []
+    for index, character in enumerate(text):
+        character = PLAIN_EQUIVALENTS.get(character, character)
+        if character.isspace():
+            if not characters or characters[-1] == " ":
+                continue
+            character = " "
+        characters.append(character)
+        origins.append(index)
+    if characters and characters[-1] == " ":
+        characters.pop()
+        origins.pop()
+    return "".join(characters), origins
+
+
+def locate(passage, text):
+    """Returns (start, end) of the passage in the text, or None when it does not occur."""
+    needle, _ = _plain(passage)
+    haystack, origins = _plain(text)
+    if not needle:
+        return None
+    at = haystack.find(needle)
+    if at < 0:
+        return None
+    return origins[at], origins[at + len(needle) - 1] + 1
+
+
+def words_not_found(passage, text):
+    """The passage from the first word at which it stops matching the text, for error messages."""
+    haystack, _ = _plain(text)
+    words = passage.split()
+    matched = 0
+    while matched < len(words) and _plain(" ".join(words[: matched + 1]))[0] in haystack:
+        matched += 1
+    return " ".join(words[matched:])
+
+
+def excerpt(words, limit=160):
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
