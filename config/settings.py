@@ -98,3 +98,4 @@ MEDIA_ROOT = VAR_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SITE_NAME = "First Kiss press room"
+FILM_SLUG = "first-kiss"  # the film the home page is about

@@ -284,7 +284,7 @@ class Passage(NaturallyKeyed):
             )
         if passages.locate(self.text, self.coverage.text) is None:
             missing = passages.excerpt(passages.words_not_found(self.text, self.coverage.text))
-            raise ValidationError({"text": f"Not found in the text of “{self.coverage}”: “{missing}”."})
+            raise ValidationError({"text": f"Not found in the text of “{self.coverage}”: “{missing}”"})
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -397,7 +397,7 @@ class InterviewQuestion(NaturallyKeyed):
             words = getattr(self, field)
             if words and passages.locate(words, self.coverage.text) is None:
                 missing = passages.excerpt(passages.words_not_found(words, self.coverage.text))
-                errors[field] = f"Not found in the text of “{self.coverage}”: “{missing}”."
+                errors[field] = f"Not found in the text of “{self.coverage}”: “{missing}”"
         if errors:
             raise ValidationError(errors)
 
@@ -467,7 +467,7 @@ class Quote(Cited):
         super().clean()
         if self.passage_id and self.words and passages.locate(self.words, self.passage.text) is None:
             missing = passages.excerpt(passages.words_not_found(self.words, self.passage.text))
-            raise ValidationError({"words": f"Not found in the cited passage: “{missing}”."})
+            raise ValidationError({"words": f"Not found in the cited passage: “{missing}”"})
 
 
 class Milestone(Cited, VaguelyDated):
@@ -569,7 +569,7 @@ class Recommendation(Cited):
         if self.passage_id and self.in_their_words:
             if passages.locate(self.in_their_words, self.passage.text) is None:
                 missing = passages.excerpt(passages.words_not_found(self.in_their_words, self.passage.text))
-                raise ValidationError({"in_their_words": f"Not found in the cited passage: “{missing}”."})
+                raise ValidationError({"in_their_words": f"Not found in the cited passage: “{missing}”"})
 
 
 class Fact(Cited):
