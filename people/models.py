@@ -9,7 +9,9 @@ class Person(Publishable):
     name = models.CharField(max_length=200, help_text="As the sources spell it, e.g. “Tatia Pilieva”.")
     slug = models.SlugField(max_length=200, unique=True)
     sort_name = models.CharField(
-        max_length=200, blank=True, help_text="For alphabetical lists, e.g. “Pilieva, Tatia”. Blank: the name."
+        max_length=200,
+        blank=True,
+        help_text="For alphabetical lists, e.g. “Pilieva, Tatia”. Blank: the name.",
     )
     description = models.CharField(
         max_length=300,
@@ -133,8 +135,7 @@ class Place(Publishable):
             ),
             models.CheckConstraint(
                 name="place_status_checked_when_known",
-                condition=Q(opening_status="unverified")
-                | Q(last_checked__isnull=False),
+                condition=Q(opening_status="unverified") | Q(last_checked__isnull=False),
                 violation_error_message="An open or closed status needs the date it was last checked.",
             ),
         ]

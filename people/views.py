@@ -20,7 +20,9 @@ def person_detail(request, slug):
             "credits": person.credits.published().select_related("work", SOURCE),
             "facts": person.facts.published().select_related(SOURCE),
             "quotes": person.quotes.published().select_related(SOURCE, "said_to_outlet", "said_to_person"),
-            "recommendations": person.recommendations.published().select_related("place__neighbourhood", SOURCE),
+            "recommendations": person.recommendations.published().select_related(
+                "place__neighbourhood", SOURCE
+            ),
             "answers": person.answers.published().select_related("coverage__outlet"),
             "authored": person.authored_coverage.published().select_related("outlet"),
             "mentioned_in": person.mentioned_in.published().select_related("outlet"),

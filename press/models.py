@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from people.models import Neighbourhood, Organization, Person, Place
-from people.publishing import KeyedManager, NaturallyKeyed, Publishable, PublicationStatus
+from people.publishing import KeyedManager, NaturallyKeyed, PublicationStatus, Publishable
 from press import passages
 
 
@@ -22,8 +22,7 @@ def date_precision_constraints(model_name):
             name=f"{model_name}_date_given_unless_unknown",
             condition=Q(date_precision=DatePrecision.UNKNOWN, date__isnull=True)
             | (Q(date__isnull=False) & ~Q(date_precision=DatePrecision.UNKNOWN)),
-            violation_error_message="Give a date unless its precision is “not given”; with “not given”, leave "
-            "the date empty.",
+            violation_error_message="Give a date, or set its precision to “not given” and leave it empty.",
         ),
         models.CheckConstraint(
             name=f"{model_name}_month_precision_on_first",
@@ -135,7 +134,9 @@ class Work(Publishable):
         help_text="The label or body the work was made for, e.g. Wren for First Kiss.",
     )
     logline = models.CharField(max_length=300, help_text="One sentence: what the work is.")
-    synopsis = models.TextField(blank=True, help_text="A few sentences for the work's page, drawn from the sources.")
+    synopsis = models.TextField(
+        blank=True, help_text="A few sentences for the work's page, drawn from the sources."
+    )
 
     class Meta:
         ordering = ["-year", "title"]
@@ -208,9 +209,15 @@ class Coverage(Publishable, VaguelyDated):
     )
     url = models.URLField(blank=True, help_text="The original, when known.")
     featured = models.BooleanField(default=False)
-    feature_order = models.PositiveSmallIntegerField(default=0, help_text="Featured pieces show in this order.")
+    feature_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Featured pieces show in this order."
+    )
     cites = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="cited_by", help_text="Pieces this one quotes or names."
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="cited_by",
+        help_text="Pieces this one quotes or names.",
     )
     mentioned_people = models.ManyToManyField(Person, blank=True, related_name="mentioned_in")
     mentioned_places = models.ManyToManyField(Place, blank=True, related_name="mentioned_in")
@@ -252,7 +259,9 @@ class Passage(NaturallyKeyed):
     slug = models.SlugField(
         max_length=100, help_text="Names the passage within its piece; the anchor of its highlight."
     )
-    text = models.TextField(help_text="Copied exactly from the piece's text (curly or straight quotes both match).")
+    text = models.TextField(
+        help_text="Copied exactly from the piece's text (curly or straight quotes both match)."
+    )
 
     NATURAL_KEY = ("coverage__slug", "slug")
 
@@ -278,13 +287,13 @@ class Passage(NaturallyKeyed):
         super().clean()
         if self.coverage_id is None or not self.text:
             return
+        source = f"the text of “{self.coverage}”"
         if not self.coverage.text:
             raise ValidationError(
-                {"coverage": f"“{self.coverage}” has no stored text to cite; add its text or cite another piece."}
+                {"coverage": f"“{self.coverage}” has no stored text to cite; cite another piece."}
             )
-        if passages.locate(self.text, self.coverage.text) is None:
-            missing = passages.excerpt(passages.words_not_found(self.text, self.coverage.text))
-            raise ValidationError({"text": f"Not found in the text of “{self.coverage}”: “{missing}”"})
+        if error := passages.not_found_message(self.text, self.coverage.text, source):
+            raise ValidationError({"text": error})
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -314,7 +323,9 @@ class Cited(NaturallyKeyed):
 
 class CreditQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(work__status=PublicationStatus.PUBLISHED, person__status=PublicationStatus.PUBLISHED)
+        return self.filter(
+            work__status=PublicationStatus.PUBLISHED, person__status=PublicationStatus.PUBLISHED
+        )
 
 
 class Credit(NaturallyKeyed):
@@ -330,7 +341,9 @@ class Credit(NaturallyKeyed):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="credits")
     role = models.CharField(max_length=16, choices=Role)
     credited_as = models.CharField(
-        max_length=200, blank=True, help_text="The sources' words for the part, e.g. “creator of the soundtrack”."
+        max_length=200,
+        blank=True,
+        help_text="The sources' words for the part, e.g. “creator of the soundtrack”.",
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Credits show in this order.")
     passage = models.ForeignKey(
@@ -349,7 +362,9 @@ class Credit(NaturallyKeyed):
     class Meta:
         ordering = ["work", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "work", "role"], name="credit_once_per_person_work_role"),
+            models.UniqueConstraint(
+                fields=["person", "work", "role"], name="credit_once_per_person_work_role"
+            ),
         ]
 
     def __str__(self):
@@ -392,12 +407,11 @@ class InterviewQuestion(NaturallyKeyed):
         super().clean()
         if self.coverage_id is None:
             return
+        source = f"the text of “{self.coverage}”"
         errors = {}
         for field in ("question", "answer"):
-            words = getattr(self, field)
-            if words and passages.locate(words, self.coverage.text) is None:
-                missing = passages.excerpt(passages.words_not_found(words, self.coverage.text))
-                errors[field] = f"Not found in the text of “{self.coverage}”: “{missing}”"
+            if error := passages.not_found_message(getattr(self, field), self.coverage.text, source):
+                errors[field] = error
         if errors:
             raise ValidationError(errors)
 
@@ -411,7 +425,9 @@ class Quote(Cited):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="quotes"
     )
     speaker_description = models.CharField(
-        max_length=200, blank=True, help_text="For a speaker the sources do not name, e.g. “the film's editor”."
+        max_length=200,
+        blank=True,
+        help_text="For a speaker the sources do not name, e.g. “the film's editor”.",
     )
     words = models.TextField(help_text="Exactly as quoted; must stand in the cited passage.")
     mode = models.CharField(max_length=8, choices=Mode, default=Mode.SAID)
@@ -465,9 +481,10 @@ class Quote(Cited):
 
     def clean(self):
         super().clean()
-        if self.passage_id and self.words and passages.locate(self.words, self.passage.text) is None:
-            missing = passages.excerpt(passages.words_not_found(self.words, self.passage.text))
-            raise ValidationError({"words": f"Not found in the cited passage: “{missing}”"})
+        if self.passage_id and (
+            error := passages.not_found_message(self.words, self.passage.text, "the passage")
+        ):
+            raise ValidationError({"words": error})
 
 
 class Milestone(Cited, VaguelyDated):
@@ -544,11 +561,15 @@ class Recommendation(Cited):
 
     recommender = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="recommendations")
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="recommendations")
-    occasion = models.CharField(max_length=12, choices=Occasion, help_text="What the place is recommended for.")
+    occasion = models.CharField(
+        max_length=12, choices=Occasion, help_text="What the place is recommended for."
+    )
     in_their_words = models.CharField(
         max_length=300, help_text="The recommender's words about this place; must stand in the cited passage."
     )
-    order = models.PositiveSmallIntegerField(default=0, help_text="The L.A. guide shows places in this order.")
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="The L.A. guide shows places in this order."
+    )
 
     NATURAL_KEY = ("recommender__slug", "place__slug")
 
@@ -566,10 +587,9 @@ class Recommendation(Cited):
 
     def clean(self):
         super().clean()
-        if self.passage_id and self.in_their_words:
-            if passages.locate(self.in_their_words, self.passage.text) is None:
-                missing = passages.excerpt(passages.words_not_found(self.in_their_words, self.passage.text))
-                raise ValidationError({"in_their_words": f"Not found in the cited passage: “{missing}”"})
+        words = self.in_their_words
+        if self.passage_id and (error := passages.not_found_message(words, self.passage.text, "the passage")):
+            raise ValidationError({"in_their_words": error})
 
 
 class Fact(Cited):

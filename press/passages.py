@@ -56,3 +56,10 @@ def words_not_found(passage, text):
 
 def excerpt(words, limit=160):
     return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
+
+
+def not_found_message(words, text, where):
+    """None when the words stand in the text (or there are none); else an error quoting those that do not."""
+    if not words or locate(words, text) is not None:
+        return None
+    return f"Not found in {where}: “{excerpt(words_not_found(words, text))}”"

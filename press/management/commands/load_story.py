@@ -24,10 +24,14 @@ class FixtureError(Exception):
 
 
 class Command(BaseCommand):
-    help = "Loads the whole story from fixtures/ (or the given files), all or nothing. Loading twice changes nothing."
+    help = (
+        "Loads the story from fixtures/ (or the given files), all or nothing; loading twice changes nothing."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="*", help="Fixture files; by default every fixtures/*.json, by name.")
+        parser.add_argument(
+            "paths", nargs="*", help="Fixture files; by default every fixtures/*.json, by name."
+        )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, paths, database, **options):
@@ -57,7 +61,9 @@ def read_fixture(path):
     except UnicodeDecodeError as error:
         raise FixtureError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start}).") from None
     except json.JSONDecodeError as error:
-        raise FixtureError(f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}.") from None
+        raise FixtureError(
+            f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}."
+        ) from None
     if not isinstance(data, list):
         raise FixtureError(f"{path}: a fixture is a JSON list of objects.")
     return data
@@ -65,8 +71,12 @@ def read_fixture(path):
 
 def load_object(path, index, raw, database):
     where = describe(path, index, raw)
-    if not isinstance(raw, dict) or not isinstance(raw.get("model"), str) or not isinstance(raw.get("fields"), dict):
-        raise FixtureError(f"{where}: each object needs a \"model\" name and a \"fields\" mapping.")
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(raw.get("model"), str)
+        or not isinstance(raw.get("fields"), dict)
+    ):
+        raise FixtureError(f'{where}: each object needs a "model" name and a "fields" mapping.')
     try:
         (deserialized,) = serializers.deserialize("python", [raw], using=database)
     except Exception as error:
@@ -74,7 +84,9 @@ def load_object(path, index, raw, database):
     instance = deserialized.object
     if instance.pk is not None:
         # The natural key matched a stored row: validate it as an update, not as a duplicate.
-        instance._state.adding = not type(instance)._default_manager.using(database).filter(pk=instance.pk).exists()
+        instance._state.adding = (
+            not type(instance)._default_manager.using(database).filter(pk=instance.pk).exists()
+        )
     try:
         instance.full_clean()
     except ValidationError as error:
@@ -124,7 +136,9 @@ def find_bad_field(raw, database):
         except ObjectDoesNotExist:
             return f"field '{name}': no {field.related_model._meta.verbose_name} with key {json.dumps(value)}"
         except base.M2MDeserializationError as error:
-            return f"field '{name}': no {field.related_model._meta.verbose_name} with key {json.dumps(error.pk)}"
+            return (
+                f"field '{name}': no {field.related_model._meta.verbose_name} with key {json.dumps(error.pk)}"
+            )
         except ValidationError as error:
             return f"field '{name}': {' '.join(error.messages)} (got {json.dumps(value)})"
         except Exception as error:

@@ -1,0 +1,50 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **environment):
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DJANGO_SETTINGS_MODULE="config.production")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="config.production",
+        SECRET_KEY="a-production-secret-of-more-than-fifty-characters-with-variety-0123456789",
+        ALLOWED_HOSTS="press.example.org",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_development_settings_read_the_environment():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)",
+        DEBUG="false",
+        ALLOWED_HOSTS="a.example,b.example",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "False ['a.example', 'b.example']" in result.stdout
