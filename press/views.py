@@ -27,7 +27,7 @@ def cited(queryset):
 
 def facts_with_disagreements(queryset):
     return cited(queryset).prefetch_related(
-        Prefetch("disagrees_with", queryset=Fact.objects.select_related(SOURCE))
+        Prefetch("disagrees_with", queryset=Fact.objects.published().select_related(SOURCE))
     )
 
 

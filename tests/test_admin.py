@@ -1,0 +1,69 @@
+"""Every model is in the admin, every admin page answers, and the admin refuses an uncited passage."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from press.models import Coverage, Passage
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [model for label in ("people", "press") for model in apps.get_app_config(label).get_models()]
+Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_model_is_registered():
+    assert [model for model in MODELS if not admin.site.is_registered(model)] == []
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_changelist_add_and_change_pages_answer(admin_client, model):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
+    instance = model.objects.first()
+    assert admin_client.get(admin_url(model, "change", instance.pk)).status_code == 200
+
+
+def test_changelist_search_answers(admin_client):
+    response = admin_client.get(admin_url(Coverage, "changelist"), {"q": "Avedon"})
+
+    assert response.status_code == 200
+    assert "Melissa Coker" in response.content.decode()
+
+
+def test_the_admin_refuses_a_passage_that_is_not_in_its_source(admin_client):
+    coverage = Coverage.objects.get(slug=Q_AND_A)
+
+    response = admin_client.post(
+        admin_url(Passage, "add"),
+        {"coverage": coverage.pk, "slug": "made-up", "text": "I love the humanity and tenderness of Paris."},
+    )
+
+    assert response.status_code == 200
+    assert "Not found in the text of" in response.content.decode()
+    assert "“of Paris.”" in response.content.decode()
+    assert not Passage.objects.filter(slug="made-up").exists()
+
+
+def test_the_admin_accepts_a_passage_that_is_in_its_source(admin_client):
+    coverage = Coverage.objects.get(slug=Q_AND_A)
+
+    response = admin_client.post(
+        admin_url(Passage, "add"), {"coverage": coverage.pk, "slug": "evening", "text": "by the evening"}
+    )
+
+    assert response.status_code == 302
+    assert Passage.objects.filter(coverage=coverage, slug="evening").exists()
+
+
+def test_view_on_site_links_to_the_public_page(admin_client):
+    coverage = Coverage.objects.get(slug=Q_AND_A)
+
+    html = admin_client.get(admin_url(Coverage, "change", coverage.pk)).content.decode()
+
+    assert "View on site" in html

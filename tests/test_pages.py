@@ -1,0 +1,148 @@
+"""What a visitor sees: the film at a glance on /, and each piece of coverage in full."""
+
+import pytest
+from django.urls import reverse
+
+from people.models import Person, Place
+from people.publishing import PublicationStatus
+from press.models import Appearance, Coverage, Credit, Fact, Milestone, Passage, Quote, Recommendation, Work
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = "first-kiss-is-the-work-of-melissa-cokers-wren-label"
+Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def test_home_shows_the_film_its_credits_milestones_coverage_and_the_guide(client):
+    html = page(client, "/")
+
+    assert "<h1>First Kiss</h1>" in html
+    for credit in ("Tatia Pilieva</a>, director", "Melissa Coker</a>, collaborator", "Soko</a>, music"):
+        assert credit in html
+    for milestone in ("5 million", "23 million", "69 million-plus"):
+        assert f"<td>{milestone}</td>" in html
+    film_facts = Fact.objects.filter(work__slug="first-kiss")
+    claims = (
+        Credit.objects.filter(work__slug="first-kiss").count()
+        + Milestone.objects.count()
+        + Appearance.objects.count()
+        + film_facts.count()
+        + sum(fact.disagrees_with.count() for fact in film_facts)
+        + Recommendation.objects.count()
+    )
+    assert html.count('class="source"') == claims  # every claim on the page shows its source
+    assert "Made in less than a week" in html and "Filmed in less than a day" in html
+    assert "Another source says otherwise" in html
+    for piece in Coverage.objects.all():
+        assert piece.get_absolute_url() in html
+    for place in Place.objects.all():
+        assert place.get_absolute_url() in html
+
+
+def test_a_claims_source_links_to_its_passage_in_the_piece(client):
+    html = page(client, "/")
+    passage = Passage.objects.get(slug="three-days")
+
+    assert f'href="/coverage/{ARTICLE}/#passage-three-days"' in html
+    assert 'id="passage-three-days"' in page(client, passage.coverage.get_absolute_url())
+
+
+def test_a_piece_shows_its_full_text_with_every_cited_passage_highlighted_and_anchored(client):
+    coverage = Coverage.objects.get(slug=Q_AND_A)
+    html = page(client, coverage.get_absolute_url())
+
+    assert "Pret-a-Reporter</a>, part of <a" in html
+    assert "The Hollywood Reporter" in html
+    assert "At home with Andre." in html
+    for passage in coverage.passages.all():
+        assert f'id="{passage.anchor}"' in html
+    assert "<mark>I love my street as it&#x27;s in a cul-de-sac." in html
+    assert html.count('<dt id="question-') == 11
+
+
+def test_a_piece_shows_its_quotes_with_speaker_and_source(client):
+    html = page(client, reverse("press:coverage-detail", kwargs={"slug": ARTICLE}))
+
+    assert "I don&#x27;t want to see any close-ups on shoes or skirts" in html
+    assert "Melissa Coker</a>\n    said to The Telegraph." in html
+    assert "Outlet not named in the stored copy" in html
+
+
+def test_a_piece_known_only_through_citations_shows_what_was_quoted_from_it(client):
+    html = page(
+        client, reverse("press:coverage-detail", kwargs={"slug": "stuart-heritage-column-the-guardian"})
+    )
+
+    assert "Its text is not stored" in html
+    assert "with grotty, normal people." in html
+    assert "The sources do not give this piece's headline" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/films/first-kiss/",
+        "/films/forever/",
+        "/people/tatia-pilieva/",
+        "/people/stuart-heritage/",
+        "/places/museum-of-jurassic-technology/",
+        "/organizations/art-of-elysium/",
+        "/neighbourhoods/silver-lake/",
+        "/outlets/pret-a-reporter/",
+    ],
+)
+def test_every_object_page_answers(client, url):
+    page(client, url)
+
+
+def test_a_persons_page_gathers_roles_quotes_and_recommendations(client):
+    html = page(client, "/people/tatia-pilieva/")
+
+    assert "Originally from Georgia" in html
+    assert "Museum of Jurassic Technology" in html
+    assert "What did you love about making" in html
+
+
+def test_drafts_are_hidden_from_visitors(client):
+    Coverage.objects.filter(slug=ARTICLE).update(status=PublicationStatus.DRAFT)
+    Person.objects.filter(slug="soko").update(status=PublicationStatus.DRAFT)
+
+    page(client, reverse("press:coverage-detail", kwargs={"slug": ARTICLE}), status=404)
+    page(client, "/people/soko/", status=404)
+    html = page(client, "/")
+    assert f"/coverage/{ARTICLE}/" not in html
+    assert "/people/soko/" not in html
+    assert "23 million" not in html  # its milestone rests on the hidden piece
+
+
+def test_an_unknown_address_gets_the_sites_404_page(client):
+    html = page(client, "/coverage/no-such-piece/", status=404)
+
+    assert "Page not found" in html
+
+
+def test_pages_refuse_posts(client):
+    assert client.post("/").status_code == 405
+
+
+def test_pages_stay_within_a_query_budget(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        page(client, "/")
+    with django_assert_max_num_queries(20):
+        page(client, reverse("press:coverage-detail", kwargs={"slug": Q_AND_A}))
+
+
+def test_every_model_links_to_a_page_that_answers(client):
+    for instance in [
+        Work.objects.first(),
+        Quote.objects.first(),
+        Passage.objects.first(),
+        Place.objects.first(),
+    ]:
+        assert client.get(instance.get_absolute_url()).status_code == 200
