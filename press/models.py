@@ -241,6 +241,12 @@ class Coverage(Publishable, VaguelyDated):
     def outlet_display(self):
         return str(self.outlet) if self.outlet else "Outlet not named in the stored copy"
 
+    @property
+    def source_label(self):
+        """How a claim names this piece beside it: short, since the link leads to the passage itself."""
+        name = self.outlet.name if self.outlet else f"“{passages.excerpt(self.headline, 40)}”"
+        return f"{name} ({self.get_kind_display()})"
+
 
 class WithinCoverageQuerySet(models.QuerySet):
     def published(self):
