@@ -317,6 +317,9 @@ class Cited(NaturallyKeyed):
         help_text="The words in a piece of coverage this rests on.",
     )
 
+    # The field holding words that must stand, as written, in the cited passage (None: no such field).
+    QUOTED_FIELD = None
+
     objects = KeyedManager.from_queryset(ClaimQuerySet)()
 
     class Meta:
@@ -325,6 +328,14 @@ class Cited(NaturallyKeyed):
     @property
     def source(self):
         return self.passage.coverage
+
+    def clean(self):
+        super().clean()
+        if self.QUOTED_FIELD is None or self.passage_id is None:
+            return
+        words = getattr(self, self.QUOTED_FIELD)
+        if error := passages.not_found_message(words, self.passage.text, "the passage"):
+            raise ValidationError({self.QUOTED_FIELD: error})
 
 
 class CreditQuerySet(models.QuerySet):
@@ -463,6 +474,7 @@ class Quote(Cited):
     )
 
     NATURAL_KEY = ("passage__coverage__slug", "passage__slug")
+    QUOTED_FIELD = "words"
 
     class Meta:
         ordering = ["passage__coverage", "passage"]
@@ -484,13 +496,6 @@ class Quote(Cited):
     @property
     def speaker_display(self):
         return str(self.speaker) if self.speaker else self.speaker_description
-
-    def clean(self):
-        super().clean()
-        if self.passage_id and (
-            error := passages.not_found_message(self.words, self.passage.text, "the passage")
-        ):
-            raise ValidationError({"words": error})
 
 
 class Milestone(Cited, VaguelyDated):
@@ -578,6 +583,7 @@ class Recommendation(Cited):
     )
 
     NATURAL_KEY = ("recommender__slug", "place__slug")
+    QUOTED_FIELD = "in_their_words"
 
     class Meta:
         ordering = ["order", "place__name"]
@@ -590,12 +596,6 @@ class Recommendation(Cited):
 
     def get_absolute_url(self):
         return self.place.get_absolute_url()
-
-    def clean(self):
-        super().clean()
-        words = self.in_their_words
-        if self.passage_id and (error := passages.not_found_message(words, self.passage.text, "the passage")):
-            raise ValidationError({"in_their_words": error})
 
 
 class Fact(Cited):
