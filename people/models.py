@@ -2,10 +2,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from people.publishing import KeyedManager, NaturallyKeyed, Publishable
+from people.publishing import HasCard, KeyedManager, NaturallyKeyed, Publishable
 
 
-class Person(Publishable):
+class Person(HasCard, Publishable):
+    CARD_KIND = "person"
+
     name = models.CharField(max_length=200, help_text="As the sources spell it, e.g. “Tatia Pilieva”.")
     slug = models.SlugField(max_length=200, unique=True)
     sort_name = models.CharField(
@@ -28,6 +30,9 @@ class Person(Publishable):
 
     def get_absolute_url(self):
         return reverse("people:person-detail", kwargs={"slug": self.slug})
+
+    def card_text(self):
+        return self.name, self.description or "In the First Kiss press room"
 
     def save(self, *args, **kwargs):
         if not self.sort_name:
@@ -80,7 +85,9 @@ class Neighbourhood(NaturallyKeyed):
         return reverse("people:neighbourhood-detail", kwargs={"slug": self.slug})
 
 
-class Place(Publishable):
+class Place(HasCard, Publishable):
+    CARD_KIND = "place"
+
     class Category(models.TextChoices):
         RESTAURANT = "restaurant", "Restaurant"
         SHOP = "shop", "Shop"
@@ -145,6 +152,10 @@ class Place(Publishable):
 
     def get_absolute_url(self):
         return reverse("people:place-detail", kwargs={"slug": self.slug})
+
+    def card_text(self):
+        where = f" in {self.neighbourhood.name}" if self.neighbourhood_id else ""
+        return self.name, f"{self.get_category_display()}{where}, Los Angeles"
 
     @property
     def has_coordinates(self):

@@ -2,6 +2,9 @@
 natural keys so that fixtures refer to rows by name instead of by id."""
 
 from django.db import models
+from django.urls import reverse
+
+from config import cards
 
 
 class PublicationStatus(models.TextChoices):
@@ -54,3 +57,17 @@ class Publishable(NaturallyKeyed):
     @property
     def is_published(self):
         return self.status == PublicationStatus.PUBLISHED
+
+
+class HasCard:
+    """A model with a social card image: it names its CARD_KIND and says what the card shows."""
+
+    CARD_KIND = ""
+
+    def card_text(self):
+        raise NotImplementedError
+
+    @property
+    def card_url(self):
+        path = reverse("press:card", kwargs={"kind": self.CARD_KIND, "slug": self.slug})
+        return f"{path}?v={cards.version(*self.card_text())}"

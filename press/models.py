@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from people.models import Neighbourhood, Organization, Person, Place
-from people.publishing import KeyedManager, NaturallyKeyed, PublicationStatus, Publishable
+from people.publishing import HasCard, KeyedManager, NaturallyKeyed, PublicationStatus, Publishable
 from press import passages
 
 
@@ -113,7 +113,9 @@ class Outlet(Publishable):
         return reverse("press:outlet-detail", kwargs={"slug": self.slug})
 
 
-class Work(Publishable):
+class Work(HasCard, Publishable):
+    CARD_KIND = "film"
+
     class Kind(models.TextChoices):
         SHORT_FILM = "short_film", "Short film"
         FEATURE_FILM = "feature_film", "Feature film"
@@ -159,6 +161,9 @@ class Work(Publishable):
     def get_absolute_url(self):
         return reverse("press:work-detail", kwargs={"slug": self.slug})
 
+    def card_text(self):
+        return self.title, self.logline
+
 
 class CoverageQuerySet(models.QuerySet):
     def published(self):
@@ -168,7 +173,9 @@ class CoverageQuerySet(models.QuerySet):
         return self.exclude(text="")
 
 
-class Coverage(Publishable, VaguelyDated):
+class Coverage(HasCard, Publishable, VaguelyDated):
+    CARD_KIND = "coverage"
+
     class Kind(models.TextChoices):
         ARTICLE = "article", "Article"
         INTERVIEW = "interview", "Interview"
@@ -236,6 +243,9 @@ class Coverage(Publishable, VaguelyDated):
 
     def get_absolute_url(self):
         return reverse("press:coverage-detail", kwargs={"slug": self.slug})
+
+    def card_text(self):
+        return self.headline, f"{self.outlet_display}, {self.date_display}"
 
     @property
     def outlet_display(self):

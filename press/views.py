@@ -1,113 +1,286 @@
 from django.conf import settings
-from django.db.models import Prefetch
+from django.core.paginator import InvalidPage
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from django_filters.views import FilterView
 
-from people.models import Person
+from config import cards
+from config.seo import page_meta, visible
+from people.models import Person, Place
+from press.charts import milestone_chart
+from press.filters import CoverageFilter
 from press.highlight import highlighted_text
-from press.models import (
-    Appearance,
-    Coverage,
-    Credit,
-    Fact,
-    Milestone,
-    Outlet,
-    Quote,
-    Recommendation,
-    Work,
-)
+from press.models import Coverage, Credit, DatePrecision, Fact, Outlet, Quote, Recommendation, Work
 
 SOURCE = "passage__coverage__outlet"
 
 
 def cited(queryset):
-    """A published claim queryset with what its source line shows, fetched in the same query."""
+    """A published claim queryset with what its source link shows, fetched in the same query."""
     return queryset.published().select_related(SOURCE)
 
 
-def facts_with_disagreements(queryset):
-    return cited(queryset).prefetch_related(
-        Prefetch("disagrees_with", queryset=Fact.objects.published().select_related(SOURCE))
-    )
+def film_facts(work):
+    return cited(work.facts.all()).select_related("person", "organization", "neighbourhood")
+
+
+def movie_data(work, credits, request):
+    people = {}
+    for credit in credits:
+        people.setdefault(credit.role, []).append(
+            {
+                "@type": "Person",
+                "name": credit.person.name,
+                "url": request.build_absolute_uri(credit.person.get_absolute_url()),
+            }
+        )
+    data = {
+        "@type": "Movie",
+        "name": work.title,
+        "description": work.logline,
+        "url": request.build_absolute_uri(work.get_absolute_url()),
+        "image": request.build_absolute_uri(work.card_url),
+        "director": people.get(Credit.Role.DIRECTOR, []),
+        "producer": people.get(Credit.Role.PRODUCER, []),
+        "actor": people.get(Credit.Role.CAST, []),
+        "musicBy": people.get(Credit.Role.MUSIC, []),
+    }
+    if work.year:
+        data["dateCreated"] = str(work.year)
+    if work.runtime_minutes:
+        data["duration"] = f"PT{work.runtime_minutes}M"
+    return data
 
 
 @require_GET
 def home(request):
     film = get_object_or_404(Work.objects.published().select_related("made_for"), slug=settings.FILM_SLUG)
-    coverage = Coverage.objects.published().select_related("outlet__parent")
+    credits = list(Credit.objects.published().filter(work=film).select_related("person", SOURCE))
+    milestones = list(cited(film.milestones.all()).select_related("platform"))
+    coverage = Coverage.objects.published().select_related("outlet")
     return render(
         request,
         "press/home.html",
         {
             "film": film,
-            "credits": Credit.objects.published().filter(work=film).select_related("person", SOURCE),
-            "milestones": cited(Milestone.objects.filter(work=film)).select_related("platform"),
-            "appearances": cited(Appearance.objects.filter(work=film)).select_related("outlet"),
-            "facts": facts_with_disagreements(Fact.objects.filter(work=film)),
-            "featured": [piece for piece in coverage if piece.featured],
-            "coverage": coverage,
+            "credits": credits,
+            "milestones": milestones,
+            "chart": milestone_chart(milestones),
+            "appearances": cited(film.appearances.all()).select_related("outlet"),
+            "facts": film_facts(film).filter(topic__in=[Fact.Topic.MAKING, Fact.Topic.CRITICISM]),
+            "featured": coverage.filter(featured=True).order_by("feature_order", "headline"),
+            "latest": coverage.exclude(text="")[:5],
             "recommendations": cited(Recommendation.objects.all()).select_related(
                 "place__neighbourhood", "recommender"
+            )[:4],
+            **page_meta(
+                request,
+                f"{film.title}: the press room",
+                film.synopsis or film.logline,
+                og_type="video.movie",
+                card_url=film.card_url,
+                structured_data=movie_data(film, credits, request),
             ),
-            "people": Person.objects.published(),
         },
     )
 
 
+class CoverageListView(FilterView):
+    filterset_class = CoverageFilter
+    paginate_by = 20
+    template_name = "press/coverage_list.html"
+    page_message = ""
+
+    def get_queryset(self):
+        return Coverage.objects.published().select_related("outlet")
+
+    def paginate_queryset(self, queryset, page_size):
+        """An out-of-range or malformed page shows the nearest real page and says so, instead of a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        requested = self.request.GET.get("page") or "1"
+        try:
+            page = paginator.page(requested)
+        except InvalidPage:
+            past_the_end = requested.isdigit() and requested.strip("0") != ""
+            number = paginator.num_pages if past_the_end else 1
+            shown = requested if len(requested) <= 20 else requested[:20] + "…"
+            self.page_message = f"There is no page “{shown}”; showing page {number} of {paginator.num_pages}."
+            page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def active_filters(self):
+        """Each filter in use, with the address of the same list without it: how to loosen an empty result."""
+        form = self.filterset.form
+        active = []
+        for name, value in self.request.GET.items():
+            if name in form.fields and name != "sort" and value:
+                rest = self.request.GET.copy()
+                rest.pop(name)
+                rest.pop("page", None)
+                active.append(
+                    {
+                        "label": form.fields[name].label or name,
+                        "value": value,
+                        "without": f"?{rest.urlencode()}",
+                    }
+                )
+        return active
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_message"] = self.page_message
+        context["active_filters"] = self.active_filters()
+        context.update(
+            page_meta(
+                self.request,
+                "Coverage",
+                "Everything the press wrote about First Kiss: filter by outlet, kind, stance, year, person, "
+                "place or film, or search the text.",
+                structured_data={"@type": "CollectionPage", "name": "Coverage of First Kiss"},
+            )
+        )
+        return context
+
+
+def coverage_people(coverage):
+    """Authors and people mentioned, in one query."""
+    authored = Coverage.authors.through.objects.filter(coverage=coverage, person=OuterRef("pk"))
+    mentioned = Coverage.mentioned_people.through.objects.filter(coverage=coverage, person=OuterRef("pk"))
+    return (
+        Person.objects.published()
+        .annotate(is_author=Exists(authored), is_mentioned=Exists(mentioned))
+        .filter(Q(is_author=True) | Q(is_mentioned=True))
+    )
+
+
+def news_article_data(coverage, authors, request):
+    data = {
+        "@type": "NewsArticle",
+        "headline": coverage.headline[:110],
+        "description": coverage.summary,
+        "url": request.build_absolute_uri(coverage.get_absolute_url()),
+        "image": [request.build_absolute_uri(coverage.card_url)],
+        "author": [{"@type": "Person", "name": author.name} for author in authors],
+        "about": {"@type": "Movie", "name": "First Kiss"},
+    }
+    if coverage.outlet:
+        data["publisher"] = {"@type": "Organization", "name": coverage.outlet.name}
+    if coverage.date:
+        # ISO 8601 allows a date only as precise as it is known: 2014, 2014-03 or 2014-03-10.
+        formats = {DatePrecision.DAY: "%Y-%m-%d", DatePrecision.MONTH: "%Y-%m", DatePrecision.YEAR: "%Y"}
+        data["datePublished"] = coverage.date.strftime(formats[coverage.date_precision])
+    if coverage.url:
+        data["isBasedOn"] = coverage.url
+    return data
+
+
 @require_GET
 def coverage_detail(request, slug):
-    coverage = get_object_or_404(Coverage.objects.published().select_related("outlet__parent"), slug=slug)
-    passages = list(coverage.passages.all())
+    coverage = get_object_or_404(
+        visible(Coverage.objects, request).select_related("outlet__parent"), slug=slug
+    )
+    people = list(coverage_people(coverage))
+    authors = [person for person in people if person.is_author]
     return render(
         request,
         "press/coverage_detail.html",
         {
             "coverage": coverage,
-            "text": highlighted_text(coverage.text, passages),
+            "draft": not coverage.is_published,
+            "text": highlighted_text(coverage.text, coverage.passages.all()),
             "questions": coverage.questions.select_related("answered_by"),
-            "quotes": cited(Quote.objects.filter(passage__coverage=coverage)).select_related(
-                "speaker", "said_to_outlet", "said_to_person", "first_published_in"
-            ),
-            "facts": facts_with_disagreements(Fact.objects.filter(passage__coverage=coverage)),
-            "authors": coverage.authors.published(),
-            "mentioned_people": coverage.mentioned_people.published(),
-            "mentioned_places": coverage.mentioned_places.published(),
+            "quotes": cited(
+                Quote.objects.filter(Q(passage__coverage=coverage) | Q(first_published_in=coverage))
+            ).select_related("speaker", "said_to_outlet", "said_to_person"),
+            "authors": authors,
+            "mentioned_people": [person for person in people if person.is_mentioned],
+            "mentioned_places": coverage.mentioned_places.published().select_related("neighbourhood"),
             "mentioned_works": coverage.mentioned_works.published(),
-            "mentioned_organizations": coverage.mentioned_organizations.published(),
-            "cites": coverage.cites.published().select_related("outlet"),
-            "cited_by": coverage.cited_by.published().select_related("outlet"),
-            "original_quotes": cited(coverage.original_quotes.all()).select_related("speaker"),
+            "related": Coverage.objects.published()
+            .filter(Q(cites=coverage) | Q(cited_by=coverage))
+            .exclude(pk=coverage.pk)
+            .select_related("outlet")
+            .distinct(),
+            **page_meta(
+                request,
+                coverage.headline,
+                coverage.summary,
+                og_type="article",
+                card_url=coverage.card_url,
+                structured_data=news_article_data(coverage, authors, request),
+            ),
         },
     )
 
 
 @require_GET
 def work_detail(request, slug):
-    work = get_object_or_404(Work.objects.published().select_related("made_for"), slug=slug)
+    work = get_object_or_404(visible(Work.objects, request).select_related("made_for"), slug=slug)
+    credits = list(Credit.objects.published().filter(work=work).select_related("person", SOURCE))
+    milestones = list(cited(work.milestones.all()).select_related("platform"))
     return render(
         request,
         "press/work_detail.html",
         {
             "work": work,
-            "credits": Credit.objects.published().filter(work=work).select_related("person", SOURCE),
-            "milestones": cited(work.milestones.all()).select_related("platform"),
+            "draft": not work.is_published,
+            "credits": credits,
+            "milestones": milestones,
+            "chart": milestone_chart(milestones),
             "appearances": cited(work.appearances.all()).select_related("outlet"),
-            "facts": facts_with_disagreements(work.facts.all()),
+            "facts": film_facts(work).prefetch_related(
+                Prefetch("disagrees_with", queryset=Fact.objects.published().select_related(SOURCE))
+            ),
             "coverage": work.mentioned_in.published().select_related("outlet"),
+            **page_meta(
+                request,
+                work.title,
+                work.synopsis or work.logline,
+                og_type="video.movie",
+                card_url=work.card_url,
+                structured_data=movie_data(work, credits, request),
+            ),
         },
     )
 
 
 @require_GET
 def outlet_detail(request, slug):
-    outlet = get_object_or_404(Outlet.objects.published().select_related("parent"), slug=slug)
+    outlet = get_object_or_404(visible(Outlet.objects, request).select_related("parent"), slug=slug)
     return render(
         request,
         "press/outlet_detail.html",
         {
             "outlet": outlet,
+            "draft": not outlet.is_published,
             "children": outlet.children.published(),
-            "coverage": outlet.coverage.published(),
+            "coverage": outlet.coverage.published().select_related("outlet")[:50],
             "appearances": cited(outlet.appearances.all()).select_related("work"),
+            **page_meta(
+                request,
+                outlet.name,
+                outlet.description or f"What {outlet.name} published about First Kiss.",
+                structured_data={"@type": "NewsMediaOrganization", "name": outlet.name},
+            ),
         },
     )
+
+
+CARD_MODELS = {"film": Work, "coverage": Coverage, "person": Person, "place": Place}
+
+
+@require_GET
+def card(request, kind, slug):
+    model = CARD_MODELS.get(kind)
+    if model is None:
+        raise Http404("No such kind of card.")
+    queryset = model.objects.published()
+    if model is Place:
+        queryset = queryset.select_related("neighbourhood")
+    instance = get_object_or_404(queryset, slug=slug)
+    path = cards.card_file(kind, slug, *instance.card_text())
+    response = FileResponse(path.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -4,9 +4,9 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from people.models import Person, Place
+from people.models import Person
 from people.publishing import PublicationStatus
-from press.models import Appearance, Coverage, Credit, Fact, Milestone, Passage, Recommendation
+from press.models import Appearance, Coverage, Credit, Fact, Milestone, Passage
 
 pytestmark = pytest.mark.django_db
 
@@ -21,30 +21,41 @@ def page(client, url, status=200):
     return response.content.decode()
 
 
-def test_home_shows_the_film_its_credits_milestones_coverage_and_the_guide(client):
+def test_home_shows_the_film_at_a_glance(client):
     html = page(client, "/")
 
-    assert "<h1>First Kiss</h1>" in html
+    assert '<h1 id="film-title">First Kiss</h1>' in html
     for credit in ("Tatia Pilieva</a>, director", "Melissa Coker</a>, collaborator", "Soko</a>, music"):
         assert credit in html
     for milestone in ("5 million", "23 million", "69 million-plus"):
         assert f"<td>{milestone}</td>" in html
-    film_facts = Fact.objects.filter(work__slug="first-kiss")
+    assert "Filmed in less than a day" in html and "Made in less than a week" in html
+    for outlet in ("Style.com", "Vimeo", "YouTube", "Reddit"):
+        assert f">{outlet}</a>:" in html
+    assert '<svg viewBox="0 0 640 340" role="img"' in html
+
+
+def test_home_shows_featured_and_latest_coverage_and_a_teaser_of_the_guide(client):
+    html = page(client, "/")
+
+    featured = html[html.index('id="featured"') : html.index('id="latest"')]
+    assert featured.index(Q_AND_A) < featured.index(ARTICLE)  # feature_order 1 before 2
+    assert html.count("<blockquote>") == 4
+    assert 'href="/places/">The whole L.A. guide</a>' in html
+
+
+def test_every_claim_on_home_shows_its_source(client):
+    html = page(client, "/")
+    film_facts = Fact.objects.filter(work__slug="first-kiss", topic__in=["making", "criticism"])
     claims = (
         Credit.objects.filter(work__slug="first-kiss").count()
         + Milestone.objects.count()
         + Appearance.objects.count()
         + film_facts.count()
-        + sum(fact.disagrees_with.count() for fact in film_facts)
-        + Recommendation.objects.count()
+        + 4  # the guide's teaser
     )
-    assert html.count('class="source"') == claims  # every claim on the page shows its source
-    assert "Made in less than a week" in html and "Filmed in less than a day" in html
-    assert "Another source says otherwise" in html
-    for piece in Coverage.objects.all():
-        assert piece.get_absolute_url() in html
-    for place in Place.objects.all():
-        assert place.get_absolute_url() in html
+
+    assert html.count('class="source"') == claims
 
 
 def test_a_claims_source_links_to_its_passage_in_the_piece(client):
@@ -74,6 +85,7 @@ def test_a_piece_shows_its_quotes_with_speaker_and_source(client):
     assert "I don&#x27;t want to see any close-ups on shoes or skirts" in html
     assert "Melissa Coker</a>\n    said to The Telegraph." in html
     assert "Outlet not named in the stored copy" in html
+    assert 'href="/coverage/melissa-coker-interview-the-telegraph/"' in html  # a related piece it cites
 
 
 def test_a_piece_known_only_through_citations_shows_what_was_quoted_from_it(client):
@@ -147,3 +159,17 @@ def test_every_row_has_a_name_and_a_page_that_answers(client, model):
         assert str(instance)
         url = instance.get_absolute_url()
         assert client.get(url.split("#")[0]).status_code == 200, url
+
+
+def test_staff_see_drafts_with_a_visible_banner(admin_client):
+    Coverage.objects.filter(slug=ARTICLE).update(status=PublicationStatus.DRAFT)
+
+    html = page(admin_client, reverse("press:coverage-detail", kwargs={"slug": ARTICLE}))
+
+    assert 'class="draft-banner"' in html
+
+
+def test_published_pages_have_no_draft_banner(admin_client):
+    assert 'class="draft-banner"' not in page(
+        admin_client, reverse("press:coverage-detail", kwargs={"slug": ARTICLE})
+    )

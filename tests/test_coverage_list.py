@@ -1,0 +1,170 @@
+"""/coverage/: filters let the right pieces in and keep the others out; bad input never breaks the page."""
+
+import datetime
+import re
+
+import pytest
+
+from people.models import Person
+from press.models import Coverage
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = "first-kiss-is-the-work-of-melissa-cokers-wren-label"
+Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
+GUARDIAN = "stuart-heritage-column-the-guardian"
+TELEGRAPH = "melissa-coker-interview-the-telegraph"
+STYLE = "style-com-fall-2014-fashion-week-film-series"
+ALL = {ARTICLE, Q_AND_A, GUARDIAN, TELEGRAPH, STYLE}
+
+
+def listed(client, query="", status=200):
+    response = client.get(f"/coverage/{query}")
+    assert response.status_code == status
+    html = response.content.decode()
+    slugs = re.findall(r'<h3><a href="/coverage/([\w-]+)/">', html)
+    return set(slugs), html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ALL),
+        ("?outlet=pret-a-reporter", {Q_AND_A}),
+        ("?outlet=the-hollywood-reporter", {Q_AND_A}),  # its blog's pieces count as its own
+        ("?outlet=the-guardian", {GUARDIAN}),
+        ("?kind=qa", {Q_AND_A}),
+        ("?kind=column", {GUARDIAN}),
+        ("?stance=critical", {GUARDIAN}),
+        ("?stance=admiring", {Q_AND_A}),
+        ("?year=2014", {ARTICLE, Q_AND_A}),
+        ("?year=2015", set()),
+        ("?person=stuart-heritage", {ARTICLE, GUARDIAN}),  # mentions him, and his own column
+        ("?person=andre-lascaris", {Q_AND_A}),
+        ("?place=speranza", {Q_AND_A}),
+        ("?work=forever", {Q_AND_A}),
+        ("?q=Avedon", {ARTICLE}),
+        ("?q=avedon+kissing", {ARTICLE}),
+        ("?q=grotty", {ARTICLE, GUARDIAN}),  # the column's summary quotes it
+        ("?q=Jurassic", {Q_AND_A}),
+        ("?q=Jurassic&outlet=the-guardian", set()),
+        ("?kind=qa&stance=critical", set()),
+    ],
+)
+def test_filters_include_and_exclude(client, query, expected):
+    assert listed(client, query)[0] == expected
+
+
+def test_the_count_says_how_many_match(client):
+    _, html = listed(client, "?q=grotty")
+
+    assert "2 pieces of coverage match these filters." in html
+
+
+def test_sorting(client):
+    Coverage.objects.filter(slug=ARTICLE).update(date=datetime.date(2013, 1, 1))
+
+    _, newest = listed(client, "?sort=newest")
+    _, oldest = listed(client, "?sort=oldest")
+    _, by_outlet = listed(client, "?sort=outlet")
+
+    assert newest.index(Q_AND_A) < newest.index(ARTICLE)
+    assert oldest.index(ARTICLE) < oldest.index(Q_AND_A)
+    assert by_outlet.index(Q_AND_A) < by_outlet.index(GUARDIAN)  # Pret-a-Reporter before The Guardian
+    assert by_outlet.index(GUARDIAN) < by_outlet.index(ARTICLE)  # no outlet comes last
+
+
+def test_an_empty_result_says_what_to_loosen(client):
+    slugs, html = listed(client, "?q=Jurassic&outlet=the-guardian")
+
+    assert slugs == set()
+    assert "No coverage matches all of these filters" in html
+    assert 'href="?outlet=the-guardian">Remove search “Jurassic”</a>' in html
+    assert 'href="?q=Jurassic">Remove outlet “the-guardian”</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?outlet=no-such-outlet", "There is no outlet “no-such-outlet” in the press room."),
+        ("?person=nobody", "There is no person “nobody” in the press room."),
+        ("?place=atlantis", "There is no place “atlantis” in the L.A. guide."),
+        ("?work=jaws", "There is no film “jaws” in the press room."),
+        ("?kind=poem", "“poem” is not a kind of coverage."),
+        ("?stance=furious", "“furious” is not a stance."),
+        ("?year=abc", "A year is a number such as 2014."),
+        ("?year=20145", "Ensure this value is less than or equal to 2100."),
+        ("?year=-1", "Ensure this value is greater than or equal to 1880."),
+        ("?sort=sideways", "Sort by newest, oldest or outlet."),
+        ("?q=" + "a" * 500, "Ensure this value has at most 200 characters (it has 500)."),
+        ("?q=a%00b", "Null characters are not allowed."),
+        ("?outlet=%00", "Null characters are not allowed."),
+    ],
+)
+def test_bad_filter_values_get_a_clear_message_and_an_empty_list(client, query, message):
+    slugs, html = listed(client, query)
+
+    assert slugs == set()
+    assert message.replace("“", "&ldquo;") in html or message in html
+    assert "Some filters could not be understood" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?q=%27%3B+DROP+TABLE+press_coverage%3B--", "?q=%E2%80%9C%F0%9F%92%8B%E2%80%9D", "?q=%25_%25", "?q=++"],
+)
+def test_odd_search_strings_are_just_searched(client, query):
+    slugs, _ = listed(client, query)
+
+    assert slugs <= ALL
+    assert Coverage.objects.count() == 5
+
+
+@pytest.fixture
+def many_pieces(db):
+    author = Person.objects.get(slug="stuart-heritage")
+    pieces = Coverage.objects.bulk_create(
+        Coverage(
+            headline=f"Column {n:03}",
+            slug=f"column-{n:03}",
+            kind="column",
+            summary="More.",
+            status="published",
+        )
+        for n in range(45)
+    )
+    for piece in pieces:
+        piece.authors.add(author)
+    return pieces
+
+
+def test_pages_keep_every_filter(client, many_pieces):
+    _, first = listed(client, "?person=stuart-heritage&kind=column&sort=oldest")
+
+    assert "Page 1 of 3" in first
+    assert 'href="?person=stuart-heritage&amp;kind=column&amp;sort=oldest&amp;page=2" rel="next"' in first
+    slugs, second = listed(client, "?person=stuart-heritage&kind=column&sort=oldest&page=2")
+    assert len(slugs) == 20
+    assert all(slug.startswith("column-") or slug == GUARDIAN for slug in slugs)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?page=999999", "There is no page “999999”; showing page 3 of 3."),
+        ("?page=0", "There is no page “0”; showing page 1 of 3."),
+        ("?page=-2", "There is no page “-2”; showing page 1 of 3."),
+        ("?page=" + "9" * 5000, "showing page 3 of 3."),
+        ("?page=abc", "There is no page “abc”; showing page 1 of 3."),
+        ("?page=" + "9" * 400, "showing page 3 of 3."),
+    ],
+)
+def test_a_page_out_of_range_shows_the_nearest_page_and_says_so(client, many_pieces, query, message):
+    slugs, html = listed(client, query)
+
+    assert slugs
+    assert message in html
+
+
+def test_the_list_refuses_posts(client):
+    assert client.post("/coverage/").status_code == 405
