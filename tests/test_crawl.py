@@ -1,0 +1,113 @@
+"""A visitor following links from / reaches every public page, meets no broken link, and can read every
+fact of the source documents somewhere on the site."""
+
+import html
+import re
+from collections import deque
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.apps import apps
+
+from press.models import Appearance, Fact, InterviewQuestion, Milestone, Quote, Recommendation
+
+pytestmark = pytest.mark.django_db
+
+SOURCES = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
+FURNITURE = {
+    "Melissa Coker'First Kiss' Is The Work of Melissa Coker's Wren Label",
+    "'First Kiss' Director Opens Up About 'Most Insane Moment,' Favorite L.A. Spots (Q&A)",
+    '"First Kiss"; Tatia Pilieva (inset)',
+    "PHOTOS:\xa014 Ways to Say I Love You",
+    "VIDEO:\xa0'Hateship Loveship' Trailer: Hailee Steinfeld Tricks Kristen Wiig Into Falling in Love",
+}
+NOT_CRAWLED = ("/admin/", "/static/")
+PAGE_LIMIT = 2000
+
+
+def plain(text):
+    """What a reader sees: no tags, entities decoded, any run of white space as one space."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+
+
+def crawl(client):
+    """Returns {url: html} for every page reached, the broken links, and every (url, #anchor) linked to."""
+    seen, queue, pages, broken, anchors = {"/"}, deque(["/"]), {}, [], set()
+    while queue:
+        url = queue.popleft()
+        response = client.get(url, follow=True)
+        if response.status_code != 200:
+            broken.append((url, response.status_code))
+            continue
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        body = response.content.decode()
+        pages[url] = body
+        for href in re.findall(r'href="([^"]+)"', body):
+            target = urljoin(url, html.unescape(href).removeprefix("http://testserver"))
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or target.startswith(NOT_CRAWLED):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if parts.fragment:
+                anchors.add((target, parts.fragment))
+            if target not in seen and len(seen) < PAGE_LIMIT:
+                seen.add(target)
+                queue.append(target)
+    return pages, broken, anchors
+
+
+@pytest.fixture
+def site(client):
+    return crawl(client)
+
+
+def test_no_link_is_broken(site):
+    _, broken, _ = site
+
+    assert broken == []
+
+
+def test_every_anchor_linked_to_exists_on_its_page(site):
+    pages, _, anchors = site
+
+    assert len(anchors) > 50  # the cited passages, the interview questions
+    for url, anchor in anchors:
+        assert f'id="{anchor}"' in pages[url], (url, anchor)
+
+
+def test_every_published_object_is_reached_through_links(site):
+    pages, _, _ = site
+    reached = {url.split("?")[0] for url in pages}
+    for label in ("people", "press"):
+        for model in apps.get_app_config(label).get_models():
+            if not hasattr(model.objects, "published") or not hasattr(model, "slug"):
+                continue
+            for instance in model.objects.published():
+                assert instance.get_absolute_url().split("#")[0] in reached, instance
+
+
+def test_every_paragraph_of_the_sources_is_visible(site):
+    pages, _, _ = site
+    seen = " ".join(plain(body) for body in pages.values())
+    for path in sorted(SOURCES.glob("*.txt")):
+        for paragraph in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+            if paragraph.strip() and paragraph.rstrip() not in FURNITURE:
+                assert plain(paragraph) in seen, paragraph[:80]
+
+
+def test_every_claim_is_visible_with_its_source(site):
+    pages, _, _ = site
+    seen = " ".join(plain(body) for body in pages.values())
+    claims = (
+        [fact.statement for fact in Fact.objects.all()]
+        + [quote.words for quote in Quote.objects.all()]
+        + [recommendation.in_their_words for recommendation in Recommendation.objects.all()]
+        + [milestone.views_wording for milestone in Milestone.objects.all()]
+        + [appearance.description for appearance in Appearance.objects.all()]
+        + [item.question for item in InterviewQuestion.objects.all()]
+        + [item.answer for item in InterviewQuestion.objects.all()]
+    )
+    for claim in claims:
+        assert plain(claim) in seen, claim
