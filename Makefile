@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 run: $(VENV)/.runtime fixtures
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev lint check
+test: $(VENV)/.dev node_modules/.installed lint check
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.dev
@@ -37,6 +37,11 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	@touch $@
 
+# axe-core, for the accessibility tests; installed from package-lock.json only.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
 # Regenerates both lock files from pyproject.toml (needs the registry).
 lock: $(PY)
 	$(PY) -m pip install --quiet uv
@@ -46,4 +51,4 @@ lock: $(PY)
 		--python $(PY) --python-version 3.12 -o requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules test-artifacts

@@ -153,7 +153,9 @@ def test_the_chart_has_a_point_only_where_a_source_gives_a_day(client):
     assert "23 million views, three days after it was posted" in svg
     assert "69 million" not in svg
     assert "Not on the chart, as its source gives no day: 69 million-plus views" in html
-    assert 'href="/coverage/first-kiss-is-the-work-of-melissa-cokers-wren-label/#passage-three-days"' in svg
+    assert "source: “&#x27;First Kiss&#x27; Is The Work of Melissa Cok…” (Article)" in svg
+    table = html[html.index('<table class="milestones">') :]
+    assert 'href="/coverage/first-kiss-is-the-work-of-melissa-cokers-wren-label/#passage-three-days"' in table
 
 
 def test_the_chart_places_later_days_right_and_more_views_higher():

@@ -1,0 +1,126 @@
+"""What needs a real browser: accessibility (axe-core), keyboard focus, and a visitor's journey."""
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
+EVERY_KIND_OF_PAGE = [
+    "/",
+    "/coverage/",
+    "/coverage/?q=Jurassic&outlet=the-guardian",
+    "/coverage/?year=abc&outlet=nope",
+    f"/coverage/{Q_AND_A}/",
+    "/coverage/stuart-heritage-column-the-guardian/",
+    "/films/first-kiss/",
+    "/people/",
+    "/people/tatia-pilieva/",
+    "/places/",
+    "/places/museum-of-jurassic-technology/",
+    "/outlets/pret-a-reporter/",
+    "/organizations/wren/",
+    "/neighbourhoods/silver-lake/",
+    "/no-such-page/",
+]
+
+
+def axe_violations(page):
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run npm ci (make test does)")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => (await axe.run()).violations.map(
+            v => `${v.id}: ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"""
+    )
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_axe_finds_no_violations_on_any_kind_of_page(browser, site_url, color_scheme):
+    page = browser.new_page(color_scheme=color_scheme)
+    failures = {}
+    for path in EVERY_KIND_OF_PAGE:
+        page.goto(site_url + path)
+        if violations := axe_violations(page):
+            failures[path] = violations
+    page.close()
+
+    assert failures == {}
+
+
+def test_the_skip_link_comes_first_and_focus_is_visible(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "/")
+
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => ({
+            text: document.activeElement.textContent,
+            outline: getComputedStyle(document.activeElement).outlineStyle,
+        })"""
+    )
+    page.keyboard.press("Enter")
+
+    assert focused == {"text": "Skip to content", "outline": "solid"}
+    assert page.url.endswith("#main")
+    page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_visitors_journey(browser, site_url, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    shots = ARTIFACTS / f"journey-{width}"
+    shots.mkdir(parents=True, exist_ok=True)
+
+    def step(name):
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+
+    page.goto(site_url + "/")
+    assert page.locator("h1").inner_text() == "First Kiss"
+    step("1-home")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Coverage").click()
+    assert page.locator("h1").inner_text() == "Coverage"
+    step("2-coverage")
+
+    page.get_by_label("Outlet").select_option("pret-a-reporter")
+    page.get_by_role("button", name="Show coverage").click()
+    assert "outlet=pret-a-reporter" in page.url
+    assert page.locator(".coverage-item").count() == 1
+    step("3-filtered")
+
+    page.locator(".coverage-item h3 a").first.click()
+    assert page.url.endswith(f"/coverage/{Q_AND_A}/")
+    step("4-piece")
+
+    page.locator(".quote .source").first.click()
+    assert page.url.endswith("#passage-human-connection")
+    anchor = page.locator("#passage-human-connection")
+    assert anchor.count() == 1
+    assert "Human connection" in page.locator("#passage-human-connection + mark").inner_text()
+    assert page.locator("#passage-human-connection + mark").is_visible()
+    step("5-cited-passage")
+
+    page.locator(".mentions").get_by_role("link", name="Tatia Pilieva").click()
+    assert page.locator("h1").inner_text() == "Tatia Pilieva"
+    step("6-person")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="L.A. guide").click()
+    assert page.locator("h1").inner_text() == "The director's Los Angeles"
+    assert page.locator(".guide > li").count() == 7
+    step("7-guide")
+
+    page.get_by_label("Neighbourhood").select_option("silver-lake")
+    page.get_by_role("button", name="Show places").click()
+    assert page.locator(".guide > li").count() == 1
+    assert "Speranza" in page.locator(".guide > li").inner_text()
+    step("8-guide-silver-lake")
+
+    assert (
+        page.evaluate("() => document.documentElement.scrollWidth") <= width
+    )  # nothing wider than the screen
+    page.close()
