@@ -52,12 +52,13 @@ def person_detail(request, slug):
     recommendations = list(person.recommendations.published().select_related("place__neighbourhood", SOURCE))
     answers = list(person.answers.published().select_related("coverage__outlet"))
     authored = list(person.authored_coverage.published().select_related("outlet"))
+    writer = "Critic" if any(piece.stance == "critical" for piece in authored) else "Writer"
     roles = [credit.get_role_display() for credit in credits]
     roles += [
         label
         for label, shown in [
             ("Interviewee", answers),
-            ("Writer", authored),
+            (writer, authored),
             ("Quoted", quotes),
             ("Recommends places", recommendations),
         ]

@@ -52,6 +52,18 @@ def test_axe_finds_no_violations_on_any_kind_of_page(browser, site_url, color_sc
     assert failures == {}
 
 
+def test_every_kind_of_page_fits_a_360_pixel_phone(browser, site_url):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    too_wide = {}
+    for path in EVERY_KIND_OF_PAGE:
+        page.goto(site_url + path)
+        if (width := page.evaluate("() => document.documentElement.scrollWidth")) > 360:
+            too_wide[path] = width
+    page.close()
+
+    assert too_wide == {}
+
+
 def test_the_skip_link_comes_first_and_focus_is_visible(browser, site_url):
     page = browser.new_page()
     page.goto(site_url + "/")

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from people.models import Person
+from people.models import Person, Place
 from people.publishing import PublicationStatus
 from press.models import Appearance, Coverage, Credit, Fact, Milestone, Passage
 
@@ -173,3 +173,29 @@ def test_published_pages_have_no_draft_banner(admin_client):
     assert 'class="draft-banner"' not in page(
         admin_client, reverse("press:coverage-detail", kwargs={"slug": ARTICLE})
     )
+
+
+@pytest.mark.parametrize(
+    ("slug", "roles"),
+    [
+        ("tatia-pilieva", "Director, Producer, Interviewee, Quoted, Recommends places"),
+        ("stuart-heritage", "Critic, Quoted"),
+        ("soko", "Music, Cast"),
+        ("melissa-coker", "Collaborator, Quoted"),
+    ],
+)
+def test_a_persons_page_names_every_role_they_have(client, slug, roles):
+    assert f"On this site: {roles}." in page(client, f"/people/{slug}/")
+
+
+def test_a_place_with_coordinates_links_to_openstreetmap(client):
+    Place.objects.filter(slug="speranza").update(latitude="34.090700", longitude="-118.277500")
+
+    html = page(client, "/places/speranza/")
+
+    assert 'href="https://www.openstreetmap.org/?mlat=34.090700&amp;mlon=-118.277500' in html
+    assert "<iframe" not in html
+
+
+def test_a_place_without_coordinates_says_so(client):
+    assert "No source gives its address or coordinates" in page(client, "/places/speranza/")
