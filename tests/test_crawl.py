@@ -4,24 +4,16 @@ fact of the source documents somewhere on the site."""
 import html
 import re
 from collections import deque
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.apps import apps
 
 from press.models import Appearance, Fact, InterviewQuestion, Milestone, Quote, Recommendation
+from tests.sources import source_paragraphs
 
 pytestmark = pytest.mark.django_db
 
-SOURCES = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
-FURNITURE = {
-    "Melissa Coker'First Kiss' Is The Work of Melissa Coker's Wren Label",
-    "'First Kiss' Director Opens Up About 'Most Insane Moment,' Favorite L.A. Spots (Q&A)",
-    '"First Kiss"; Tatia Pilieva (inset)',
-    "PHOTOS:\xa014 Ways to Say I Love You",
-    "VIDEO:\xa0'Hateship Loveship' Trailer: Hailee Steinfeld Tricks Kristen Wiig Into Falling in Love",
-}
 NOT_CRAWLED = ("/admin/", "/static/")
 PAGE_LIMIT = 2000
 
@@ -91,10 +83,8 @@ def test_every_published_object_is_reached_through_links(site):
 def test_every_paragraph_of_the_sources_is_visible(site):
     pages, _, _ = site
     seen = " ".join(plain(body) for body in pages.values())
-    for path in sorted(SOURCES.glob("*.txt")):
-        for paragraph in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
-            if paragraph.strip() and paragraph.rstrip() not in FURNITURE:
-                assert plain(paragraph) in seen, paragraph[:80]
+    for paragraph in source_paragraphs():
+        assert plain(paragraph) in seen, paragraph[:80]
 
 
 def test_every_claim_is_visible_with_its_source(site):

@@ -2,7 +2,6 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -24,20 +23,12 @@ from press.models import (
     Work,
 )
 from press.passages import locate
+from tests.sources import FURNITURE, source_paragraphs
 
 pytestmark = pytest.mark.django_db
 
-SOURCES = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
 ARTICLE = "first-kiss-is-the-work-of-melissa-cokers-wren-label"
 Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
-# Page furniture in the source documents: captions, headlines kept as headlines, links to other stories.
-FURNITURE = {
-    "Melissa Coker'First Kiss' Is The Work of Melissa Coker's Wren Label",
-    "'First Kiss' Director Opens Up About 'Most Insane Moment,' Favorite L.A. Spots (Q&A)",
-    '"First Kiss"; Tatia Pilieva (inset)',
-    "PHOTOS:\xa014 Ways to Say I Love You",
-    "VIDEO:\xa0'Hateship Loveship' Trailer: Hailee Steinfeld Tricks Kristen Wiig Into Falling in Love",
-}
 APP_MODELS = [model for label in ("people", "press") for model in apps.get_app_config(label).get_models()]
 
 
@@ -76,13 +67,6 @@ def test_every_quote_milestone_recommendation_and_fact_is_cited():
 
 
 # --- completeness: every fact of both documents ---
-
-
-def source_paragraphs():
-    for path in sorted(SOURCES.glob("*.txt")):
-        for paragraph in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
-            if paragraph.strip() and paragraph.rstrip() not in FURNITURE:
-                yield paragraph.rstrip()
 
 
 def test_both_pieces_store_their_full_text_without_page_furniture():
