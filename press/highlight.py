@@ -3,17 +3,15 @@
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from press.passages import locate
+from press.passages import locate_all
 
 PARAGRAPH_BREAK = "\n\n"
 
 
 def highlighted_text(text, passages):
-    spans = []
-    for passage in passages:
-        found = locate(passage.text, text)
-        if found:
-            spans.append((*found, passage))
+    passages = list(passages)
+    found = locate_all([passage.text for passage in passages], text)
+    spans = [(*span, passage) for span, passage in zip(found, passages, strict=True) if span]
     paragraphs = []
     offset = 0
     for paragraph in text.split(PARAGRAPH_BREAK):

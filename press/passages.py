@@ -34,14 +34,18 @@ def _plain(text):
 
 def locate(passage, text):
     """Returns (start, end) of the passage in the text, or None when it does not occur."""
-    needle, _ = _plain(passage)
+    return locate_all([passage], text)[0]
+
+
+def locate_all(passages, text):
+    """(start, end) or None for each passage, making the text plain once for all of them."""
     haystack, origins = _plain(text)
-    if not needle:
-        return None
-    at = haystack.find(needle)
-    if at < 0:
-        return None
-    return origins[at], origins[at + len(needle) - 1] + 1
+    spans = []
+    for passage in passages:
+        needle, _ = _plain(passage)
+        at = haystack.find(needle) if needle else -1
+        spans.append((origins[at], origins[at + len(needle) - 1] + 1) if at >= 0 else None)
+    return spans
 
 
 def words_not_found(passage, text):

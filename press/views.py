@@ -71,7 +71,7 @@ def home(request):
             "appearances": cited(film.appearances.all()).select_related("outlet"),
             "facts": film_facts(film).filter(topic__in=[Fact.Topic.MAKING, Fact.Topic.CRITICISM]),
             "featured": coverage.filter(featured=True).order_by("feature_order", "headline"),
-            "latest": coverage.exclude(text="")[:5],
+            "latest": coverage.with_text()[:5],
             "recommendations": cited(Recommendation.objects.all()).select_related(
                 "place__neighbourhood", "recommender"
             )[:4],
