@@ -2,10 +2,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from people.publishing import HasCard, KeyedManager, NaturallyKeyed, Publishable
+from people.images import Illustrated, image_constraints
+from people.publishing import Editable, HasCard, KeyedManager, Publishable
 
 
-class Person(HasCard, Publishable):
+class Person(HasCard, Illustrated, Publishable):
     CARD_KIND = "person"
 
     name = models.CharField(max_length=200, help_text="As the sources spell it, e.g. “Tatia Pilieva”.")
@@ -24,6 +25,8 @@ class Person(HasCard, Publishable):
     class Meta:
         ordering = ["sort_name", "name"]
         verbose_name_plural = "people"
+        permissions = [("publish_person", "Can publish and unpublish people")]
+        constraints = image_constraints("person")
 
     def __str__(self):
         return self.name
@@ -54,6 +57,7 @@ class Organization(Publishable):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("publish_organization", "Can publish and unpublish organizations")]
 
     def __str__(self):
         return self.name
@@ -68,7 +72,7 @@ class NeighbourhoodQuerySet(models.QuerySet):
         return self.all()
 
 
-class Neighbourhood(NaturallyKeyed):
+class Neighbourhood(Editable):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     city = models.CharField(max_length=100, default="Los Angeles")
@@ -85,7 +89,7 @@ class Neighbourhood(NaturallyKeyed):
         return reverse("people:neighbourhood-detail", kwargs={"slug": self.slug})
 
 
-class Place(HasCard, Publishable):
+class Place(HasCard, Illustrated, Publishable):
     CARD_KIND = "place"
 
     class Category(models.TextChoices):
@@ -123,7 +127,9 @@ class Place(HasCard, Publishable):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("publish_place", "Can publish and unpublish places")]
         constraints = [
+            *image_constraints("place"),
             models.CheckConstraint(
                 name="place_latitude_in_range",
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),

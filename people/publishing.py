@@ -1,8 +1,11 @@
-"""Shared by every model an editor publishes, in people/ and press/: what "public" means, and
-natural keys so that fixtures refer to rows by name instead of by id."""
+"""Shared by every model editors keep, in people/ and press/: what "public" means, who changed a row
+and when, and natural keys so that fixtures refer to rows by name instead of by id."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from config import cards
 
@@ -20,33 +23,66 @@ class KeyedManager(models.Manager):
         return self.get(**dict(zip(self.model.NATURAL_KEY, values, strict=True)))
 
 
-class NaturallyKeyed(models.Model):
+class Editable(models.Model):
+    """A row editors keep: found by its natural key, and it remembers who made and last changed it."""
+
     NATURAL_KEY = ("slug",)
+
+    # Defaults rather than auto_now: fixtures are saved raw, which skips auto_now but keeps defaults.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False, related_name="+"
+    )
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         values = []
         for lookup in self.NATURAL_KEY:
             value = self
             for attribute in lookup.split("__"):
-                value = getattr(value, attribute)
+                value = getattr(value, attribute, None)
             values.append(value)
         return tuple(values)
 
 
+def live(prefix=""):
+    """The condition for a publishable row, or the one a relation leads to, to be on the public site:
+    published, and its publication time (if any) has come. No cron job: it is compared at each query."""
+    return Q(**{f"{prefix}status": PublicationStatus.PUBLISHED}) & (
+        Q(**{f"{prefix}published_at__isnull": True}) | Q(**{f"{prefix}published_at__lte": timezone.now()})
+    )
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=PublicationStatus.PUBLISHED)
+        return self.filter(live())
 
 
-class Publishable(NaturallyKeyed):
+class Publishable(Editable):
     status = models.CharField(
         max_length=12,
         choices=PublicationStatus,
         default=PublicationStatus.DRAFT,
-        help_text="Only published rows appear on the public site.",
+        help_text="Only published rows appear on the public site. Contributors submit drafts for review; "
+        "editors publish.",
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it goes public. A future time keeps a published row hidden until then; empty means "
+        "at once. Set when an editor publishes.",
     )
 
     objects = KeyedManager.from_queryset(PublishableQuerySet)()
@@ -56,7 +92,13 @@ class Publishable(NaturallyKeyed):
 
     @property
     def is_published(self):
-        return self.status == PublicationStatus.PUBLISHED
+        return self.status == PublicationStatus.PUBLISHED and (
+            self.published_at is None or self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == PublicationStatus.PUBLISHED and not self.is_published
 
 
 class HasCard:

@@ -3,8 +3,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from people.images import Illustrated, image_constraints
 from people.models import Neighbourhood, Organization, Person, Place
-from people.publishing import HasCard, KeyedManager, NaturallyKeyed, PublicationStatus, Publishable
+from people.publishing import Editable, HasCard, KeyedManager, Publishable, live
 from press import passages
 
 
@@ -98,6 +99,7 @@ class Outlet(Publishable):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("publish_outlet", "Can publish and unpublish outlets")]
         constraints = [
             models.CheckConstraint(
                 name="outlet_not_its_own_parent",
@@ -113,7 +115,7 @@ class Outlet(Publishable):
         return reverse("press:outlet-detail", kwargs={"slug": self.slug})
 
 
-class Work(HasCard, Publishable):
+class Work(HasCard, Illustrated, Publishable):
     CARD_KIND = "film"
 
     class Kind(models.TextChoices):
@@ -142,7 +144,9 @@ class Work(HasCard, Publishable):
 
     class Meta:
         ordering = ["-year", "title"]
+        permissions = [("publish_work", "Can publish and unpublish works")]
         constraints = [
+            *image_constraints("work"),
             models.CheckConstraint(
                 name="work_runtime_positive",
                 condition=Q(runtime_minutes__isnull=True) | Q(runtime_minutes__gt=0),
@@ -167,13 +171,13 @@ class Work(HasCard, Publishable):
 
 class CoverageQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=PublicationStatus.PUBLISHED)
+        return self.filter(live())
 
     def with_text(self):
         return self.exclude(text="")
 
 
-class Coverage(HasCard, Publishable, VaguelyDated):
+class Coverage(HasCard, Illustrated, Publishable, VaguelyDated):
     CARD_KIND = "coverage"
 
     class Kind(models.TextChoices):
@@ -236,7 +240,8 @@ class Coverage(HasCard, Publishable, VaguelyDated):
     class Meta:
         ordering = [F("date").desc(nulls_last=True), "headline"]
         verbose_name_plural = "coverage"
-        constraints = date_precision_constraints("coverage")
+        permissions = [("publish_coverage", "Can publish, unpublish and feature coverage")]
+        constraints = [*date_precision_constraints("coverage"), *image_constraints("coverage")]
 
     def __str__(self):
         return self.headline
@@ -260,10 +265,10 @@ class Coverage(HasCard, Publishable, VaguelyDated):
 
 class WithinCoverageQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(coverage__status=PublicationStatus.PUBLISHED)
+        return self.filter(live("coverage__"))
 
 
-class Passage(NaturallyKeyed):
+class Passage(Editable):
     """Exact words in a piece's stored text that a claim rests on."""
 
     coverage = models.ForeignKey(
@@ -314,17 +319,31 @@ class Passage(NaturallyKeyed):
 
 class ClaimQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(passage__coverage__status=PublicationStatus.PUBLISHED)
+        return self.filter(live("passage__coverage__"))
 
 
-class Cited(NaturallyKeyed):
-    """A claim drawn from coverage: it points at the exact passage of the piece it rests on."""
+class Cited(Editable):
+    """A claim drawn from coverage: it points at the exact passage of the piece it rests on.
 
+    Until an editor finds that passage the claim is uncited: kept for the work in progress, listed in the
+    admin's uncited claims, and never shown on the public site."""
+
+    coverage = models.ForeignKey(
+        Coverage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        help_text="The piece the claim comes from; set from the passage once it is cited.",
+    )
     passage = models.ForeignKey(
         Passage,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="%(class)ss",
-        help_text="The words in a piece of coverage this rests on.",
+        help_text="The words in a piece of coverage this rests on. Empty: not cited yet, and not shown "
+        "on the site.",
     )
 
     # The field holding words that must stand, as written, in the cited passage (None: no such field).
@@ -337,25 +356,36 @@ class Cited(NaturallyKeyed):
 
     @property
     def source(self):
-        return self.passage.coverage
+        return self.passage.coverage if self.passage_id else None
+
+    @property
+    def is_cited(self):
+        return self.passage_id is not None
 
     def clean(self):
         super().clean()
-        if self.QUOTED_FIELD is None or self.passage_id is None:
+        if self.passage_id is None:
+            return
+        # The piece follows the passage, so the two can never disagree.
+        self.coverage_id = self.passage.coverage_id
+        if self.QUOTED_FIELD is None:
             return
         words = getattr(self, self.QUOTED_FIELD)
         if error := passages.not_found_message(words, self.passage.text, "the passage"):
             raise ValidationError({self.QUOTED_FIELD: error})
 
+    def save(self, *args, **kwargs):
+        if self.passage_id is not None:
+            self.coverage_id = self.passage.coverage_id
+        super().save(*args, **kwargs)
+
 
 class CreditQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(
-            work__status=PublicationStatus.PUBLISHED, person__status=PublicationStatus.PUBLISHED
-        )
+        return self.filter(live("work__") & live("person__"))
 
 
-class Credit(NaturallyKeyed):
+class Credit(Editable):
     class Role(models.TextChoices):
         DIRECTOR = "director", "Director"
         PRODUCER = "producer", "Producer"
@@ -401,7 +431,7 @@ class Credit(NaturallyKeyed):
         return self.work.get_absolute_url()
 
 
-class InterviewQuestion(NaturallyKeyed):
+class InterviewQuestion(Editable):
     """One question and its answer in a Q&A interview, both as they stand in the piece's text."""
 
     coverage = models.ForeignKey(Coverage, on_delete=models.CASCADE, related_name="questions")

@@ -1,0 +1,79 @@
+"""The two editorial groups, with exact permissions.
+
+Contributors add and edit drafts and submit them for review; they cannot publish, feature or delete.
+Editors can do all of that. Later models get their permissions in a later migration, on purpose: a group's
+rights change only when someone writes down that they should.
+"""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+MODELS = {
+    "people": ["person", "organization", "neighbourhood", "place"],
+    "press": [
+        "outlet",
+        "work",
+        "credit",
+        "coverage",
+        "passage",
+        "interviewquestion",
+        "quote",
+        "milestone",
+        "appearance",
+        "recommendation",
+        "fact",
+    ],
+}
+PUBLISHABLE = ["person", "organization", "place", "outlet", "work", "coverage"]
+
+CONTRIBUTORS = [
+    (app, f"{action}_{model}")
+    for app, models in MODELS.items()
+    for model in models
+    for action in ("view", "add", "change")
+]
+EDITORS = [
+    *CONTRIBUTORS,
+    *((app, f"delete_{model}") for app, models in MODELS.items() for model in models),
+    *(
+        (app, f"publish_{model}")
+        for app, models in MODELS.items()
+        for model in models
+        if model in PUBLISHABLE
+    ),
+]
+GROUPS = {"Contributors": CONTRIBUTORS, "Editors": EDITORS}
+
+
+def make_groups(apps, schema_editor):
+    # Permissions are normally made after all migrations have run; the groups need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, using=schema_editor.connection.alias)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, wanted in GROUPS.items():
+        group, _ = Group.objects.using(schema_editor.connection.alias).get_or_create(name=name)
+        permissions = [
+            Permission.objects.using(schema_editor.connection.alias).get(
+                content_type__app_label=app, codename=codename
+            )
+            for app, codename in wanted
+        ]
+        group.permissions.set(permissions)
+
+
+def remove_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=GROUPS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("people", "0002_editorial_workflow_audit_and_images"),
+        ("press", "0002_editorial_workflow_audit_and_images"),
+    ]
+
+    operations = [migrations.RunPython(make_groups, remove_groups)]
