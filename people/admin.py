@@ -1,35 +1,50 @@
 from django.contrib import admin
 
+from people.editorial import AuditedAdmin, IllustratedAdmin, PublicationFilter, PublishableAdmin
 from people.models import Neighbourhood, Organization, Person, Place
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "description", "status"]
-    list_filter = ["status"]
+class PersonAdmin(IllustratedAdmin, PublishableAdmin):
+    list_display = ["thumbnail", "name", "description", "publication", "updated_at", "on_site"]
+    list_display_links = ["name"]
+    list_filter = [PublicationFilter]
+    search_fields = ["name", "sort_name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "updated_at"
+
+
+@admin.register(Organization)
+class OrganizationAdmin(PublishableAdmin):
+    list_display = ["name", "kind", "publication", "updated_at", "on_site"]
+    list_filter = [PublicationFilter, "kind"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "status"]
-    list_filter = ["kind", "status"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
 @admin.register(Neighbourhood)
-class NeighbourhoodAdmin(admin.ModelAdmin):
-    list_display = ["name", "city"]
-    search_fields = ["name"]
+class NeighbourhoodAdmin(AuditedAdmin):
+    list_display = ["name", "city", "updated_at"]
+    search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "neighbourhood", "opening_status", "status"]
-    list_filter = ["category", "neighbourhood", "status"]
+class PlaceAdmin(IllustratedAdmin, PublishableAdmin):
+    list_display = [
+        "thumbnail",
+        "name",
+        "category",
+        "neighbourhood",
+        "opening_status",
+        "publication",
+        "on_site",
+    ]
+    list_display_links = ["name"]
+    list_filter = [PublicationFilter, "category", "neighbourhood", "opening_status"]
     list_select_related = ["neighbourhood"]
-    search_fields = ["name", "address"]
+    search_fields = ["name", "address", "neighbourhood__name"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["neighbourhood"]
+    date_hierarchy = "last_checked"
+    # press/admin.py registers a subclass with the recommendations inline: they are press/ rows.

@@ -1,7 +1,7 @@
 """Pages about people and places. Claims about them come through reverse relations (person.quotes,
 place.recommendations), so this app never imports press/."""
 
-from django.db.models import Prefetch
+from django.db.models import F, Min, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
@@ -104,7 +104,9 @@ class PlaceListView(FilterView):
             Place.objects.published()
             .select_related("neighbourhood")
             .prefetch_related(Prefetch("recommendations", queryset=recommendations))
-            .order_by("category", "name")
+            # Within a category, the order editors set on the recommendations in the admin.
+            .annotate(guide_order=Min("recommendations__order"))
+            .order_by("category", F("guide_order").asc(nulls_last=True), "name")
         )
 
     def get_context_data(self, **kwargs):
