@@ -121,6 +121,8 @@ class PublishableAdmin(AuditedAdmin):
     permission, and a row already on the site is theirs to view, not to change."""
 
     actions = ["publish", "unpublish", "submit_for_review"]
+    # How messages count rows, when the model's own names read badly with a number ("2 coverage").
+    count_nouns = None
     # Fields only those who may publish can set.
     publisher_fields = ["published_at"]
 
@@ -189,10 +191,15 @@ class PublishableAdmin(AuditedAdmin):
                 self.log_change(request, obj, message)
                 changed += 1
         unchanged = len(queryset) - changed
-        text = f"{changed} {model_ngettext(self.opts, changed)} {done}."
+        text = f"{changed} {self.count_noun(changed)} {done}."
         if unchanged:
             text += f" {unchanged} left as {'it was' if unchanged == 1 else 'they were'}: {left_alone}."
         self.message_user(request, text, messages.SUCCESS if changed else messages.WARNING)
+
+    def count_noun(self, count):
+        if self.count_nouns:
+            return self.count_nouns[count != 1]
+        return model_ngettext(self.opts, count)
 
     @admin.action(
         permissions=["publish"],

@@ -317,6 +317,7 @@ class CoverageAdmin(IllustratedAdmin, PublishableAdmin):
     autocomplete_fields = ["outlet", "authors", "cites"]
     exclude = ["mentioned_people", "mentioned_places", "mentioned_works", "mentioned_organizations"]
     publisher_fields = ["published_at", "featured", "feature_order"]
+    count_nouns = ("piece of coverage", "pieces of coverage")
     actions = [*PublishableAdmin.actions, "feature", "unfeature"]
     inlines = [
         InterviewQuestionInline,

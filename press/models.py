@@ -239,6 +239,7 @@ class Coverage(HasCard, Illustrated, Publishable, VaguelyDated):
 
     class Meta:
         ordering = [F("date").desc(nulls_last=True), "headline"]
+        verbose_name = "piece of coverage"
         verbose_name_plural = "coverage"
         permissions = [("publish_coverage", "Can publish, unpublish and feature coverage")]
         constraints = [*date_precision_constraints("coverage"), *image_constraints("coverage")]

@@ -53,3 +53,43 @@ def site_url(live_server):
     """The live server, with the story loaded: live-server tests run in a transaction that is flushed."""
     call_command("load_story", verbosity=0)
     return live_server.url
+
+
+def member_of(group_name, username):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(
+        username, f"{username}@example.com", "a long test password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return member_of("Editors", "eddie")
+
+
+@pytest.fixture
+def contributor(db):
+    return member_of("Contributors", "connie")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def contributor_client(client, contributor):
+    client.force_login(contributor)
+    return client
+
+
+@pytest.fixture
+def visitor():
+    """A visitor's browser, not logged in, beside a logged-in client."""
+    from django.test import Client
+
+    return Client()
