@@ -549,7 +549,7 @@ class ClaimAdmin(AuditedAdmin):
     @admin.display(description="source", ordering="passage__coverage__headline")
     def source(self, claim):
         if claim.passage_id is None:
-            return format_html('<strong class="uncited">Not cited yet</strong>')
+            return format_html("<strong>{}</strong>", "Not cited yet")
         return claim.passage.coverage.source_label
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
