@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import model_ngettext
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.html import format_html
@@ -264,3 +265,54 @@ class IllustratedAdmin(admin.ModelAdmin):
         return format_html(
             '<img src="{}" width="{}" height="{}" alt="{}">', rendition.url, width, height, obj.image_alt
         )
+
+
+class FetchedChoiceAutocomplete(AutocompleteSelect):
+    """An autocomplete that labels its chosen row with the object its form already holds, instead of a
+    query per widget: an inline of 300 rows then costs what an inline of one does."""
+
+    fetched = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(item) for item in value if str(item) not in self.choices.field.empty_values}
+        if self.fetched is None or selected != {str(self.fetched.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(self.fetched)
+        options.append(self.create_option(name, self.fetched.pk, label, selected, len(options)))
+        return [(None, options, 0)]
+
+
+class FetchedChoicesInline(admin.options.InlineModelAdmin):
+    """An inline whose rows come with their related objects (fetched = what to select_related), so its
+    autocompletes and row titles need no query of their own."""
+
+    fetched = []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.fetched)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and type(formfield.widget) is AutocompleteSelect:
+            formfield.widget = FetchedChoiceAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        base_form = formset.form
+
+        class RowForm(base_form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name, field in self.fields.items():
+                    widget = getattr(field.widget, "widget", field.widget)
+                    if not isinstance(widget, FetchedChoiceAutocomplete) or self.instance._state.adding:
+                        continue
+                    model_field = self.instance._meta.get_field(name)
+                    if model_field.is_cached(self.instance):
+                        widget.fetched = getattr(self.instance, name)
+
+        RowForm.__name__ = base_form.__name__
+        formset.form = RowForm
+        return formset

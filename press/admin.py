@@ -15,7 +15,13 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from people.admin import PlaceAdmin
-from people.editorial import AuditedAdmin, IllustratedAdmin, PublicationFilter, PublishableAdmin
+from people.editorial import (
+    AuditedAdmin,
+    FetchedChoicesInline,
+    IllustratedAdmin,
+    PublicationFilter,
+    PublishableAdmin,
+)
 from people.models import Place
 from people.publishing import live
 from press import passages
@@ -47,8 +53,9 @@ class OutletAdmin(PublishableAdmin):
     autocomplete_fields = ["parent"]
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(FetchedChoicesInline, admin.TabularInline):
     model = Credit
+    fetched = ["person", "work", "passage__coverage"]
     extra = 0
     fields = ["person", "role", "credited_as", "order", "passage"]
     autocomplete_fields = ["person", "passage"]
@@ -90,8 +97,9 @@ class PassageInlineForm(forms.ModelForm):
         return cleaned
 
 
-class PassageInline(admin.TabularInline):
+class PassageInline(FetchedChoicesInline, admin.TabularInline):
     model = Passage
+    fetched = ["coverage"]
     form = PassageInlineForm
     formset = ParentPieceFormSet
     extra = 0
@@ -108,8 +116,9 @@ class InterviewQuestionInlineForm(forms.ModelForm):
         return cleaned
 
 
-class InterviewQuestionInline(admin.StackedInline):
+class InterviewQuestionInline(FetchedChoicesInline, admin.StackedInline):
     model = InterviewQuestion
+    fetched = ["answered_by", "coverage"]
     form = InterviewQuestionInlineForm
     formset = ParentPieceFormSet
     extra = 0
@@ -181,18 +190,16 @@ class CitedInlineForm(forms.ModelForm):
         return Passage(coverage=piece, slug=slug, text=text)
 
 
-class CitedInline(admin.StackedInline):
+class CitedInline(FetchedChoicesInline, admin.StackedInline):
     form = CitedInlineForm
     formset = ParentPieceFormSet
     fk_name = "coverage"
     extra = 0
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("passage")
-
 
 class QuoteInline(CitedInline):
     model = Quote
+    fetched = ["passage", "speaker", "said_to_outlet", "said_to_person", "first_published_in"]
     fields = [
         "passage_text",
         "words",
@@ -208,6 +215,7 @@ class QuoteInline(CitedInline):
 
 class MilestoneInline(CitedInline):
     model = Milestone
+    fetched = ["passage", "work", "platform"]
     fields = [
         "passage_text",
         "work",
@@ -223,9 +231,10 @@ def mention_inline(field_name, target, label):
     through = Coverage._meta.get_field(field_name).remote_field.through
     return type(
         f"Mentioned{target.title()}Inline",
-        (admin.TabularInline,),
+        (FetchedChoicesInline, admin.TabularInline),
         {
             "model": through,
+            "fetched": [target],
             "extra": 0,
             "autocomplete_fields": [target],
             "verbose_name": f"mentioned {label}",
@@ -613,8 +622,9 @@ class AppearanceAdmin(ClaimAdmin):
     autocomplete_fields = ["passage", "work", "outlet"]
 
 
-class RecommendationInline(admin.TabularInline):
+class RecommendationInline(FetchedChoicesInline, admin.TabularInline):
     model = Recommendation
+    fetched = ["recommender", "place", "passage__coverage"]
     extra = 0
     fields = ["recommender", "occasion", "in_their_words", "order", "passage"]
     autocomplete_fields = ["recommender", "passage"]

@@ -6,7 +6,7 @@ from press.models import Coverage, Credit, Fact, Milestone, Outlet, Passage, Quo
 Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
 
 
-def add_rows(count):
+def add_rows(count, start=0):
     """count more pieces of coverage, people and places, each tied into every relation a page shows."""
     director = Person.objects.get(slug="tatia-pilieva")
     film = Work.objects.get(slug="first-kiss")
@@ -15,7 +15,7 @@ def add_rows(count):
     interview = Coverage.objects.get(slug=Q_AND_A)
     people = Person.objects.bulk_create(
         Person(name=f"Person {n}", slug=f"person-{n}", description="Extra.", status="published")
-        for n in range(count)
+        for n in range(start, start + count)
     )
     places = Place.objects.bulk_create(
         Place(
@@ -25,7 +25,7 @@ def add_rows(count):
             neighbourhood=silver_lake,
             status="published",
         )
-        for n in range(count)
+        for n in range(start, start + count)
     )
     pieces = Coverage.objects.bulk_create(
         Coverage(
@@ -37,11 +37,11 @@ def add_rows(count):
             text=f"Tatia Pilieva recommends Place {n}.",
             status="published",
         )
-        for n in range(count)
+        for n in range(start, start + count)
     )
     passages = Passage.objects.bulk_create(
         Passage(coverage=piece, slug="place", text=f"Tatia Pilieva recommends Place {n}.")
-        for n, piece in enumerate(pieces)
+        for n, piece in enumerate(pieces, start)
     )
     Recommendation.objects.bulk_create(
         Recommendation(
@@ -55,13 +55,13 @@ def add_rows(count):
     )
     Fact.objects.bulk_create(
         Fact(statement=f"Fact {n}", topic="making", work=film, person=person, passage=passage)
-        for n, (person, passage) in enumerate(zip(people, passages, strict=True))
+        for n, (person, passage) in enumerate(zip(people, passages, strict=True), start)
     )
     Milestone.objects.bulk_create(
         Milestone(
             work=film, views=n + 1, views_wording=str(n + 1), passage=passage, days_after_posting=n % 10
         )
-        for n, passage in enumerate(passages)
+        for n, passage in enumerate(passages, start)
     )
     Quote.objects.bulk_create(
         Quote(speaker=person, words="Tatia Pilieva", passage=passage)

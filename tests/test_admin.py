@@ -22,11 +22,20 @@ def test_every_model_is_registered():
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
-def test_changelist_add_and_change_pages_answer(admin_client, model):
-    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
-    assert admin_client.get(admin_url(model, "add")).status_code == 200
+@pytest.mark.parametrize("role", ["editor_client", "contributor_client"])
+def test_changelist_add_change_and_history_pages_answer(request, role, model):
+    """Walks every admin page an editor or a contributor uses, for every model."""
+    client = request.getfixturevalue(role)
     instance = model.objects.first()
-    assert admin_client.get(admin_url(model, "change", instance.pk)).status_code == 200
+
+    for url in [
+        admin_url(model, "changelist"),
+        admin_url(model, "changelist") + "?_facets=1",
+        admin_url(model, "add"),
+        admin_url(model, "change", instance.pk),
+        admin_url(model, "history", instance.pk),
+    ]:
+        assert client.get(url).status_code == 200, url
 
 
 def test_changelist_search_answers(admin_client):
