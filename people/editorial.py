@@ -59,6 +59,12 @@ class AuditedAdmin(admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, *AUDIT_FIELDS] if obj is not None else fields
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets and obj is not None:
+            fieldsets = [*fieldsets, ("Record", {"fields": [AUDIT_FIELDS[:2], AUDIT_FIELDS[2:]]})]
+        return fieldsets
+
     def save_model(self, request, obj, form, change):
         stamp(obj, request.user)
         super().save_model(request, obj, form, change)
@@ -254,7 +260,16 @@ class PublishableAdmin(AuditedAdmin):
         )
 
 
+IMAGE_FIELDS = ["image", "image_alt", "image_credit"]
+
+
 class IllustratedAdmin(admin.ModelAdmin):
+    def get_fields(self, request, obj=None):
+        """The image after what the row says, before who changed it."""
+        fields = super().get_fields(request, obj)
+        rest = [name for name in fields if name not in IMAGE_FIELDS and name not in AUDIT_FIELDS]
+        return [*rest, *IMAGE_FIELDS, *(name for name in fields if name in AUDIT_FIELDS)]
+
     @admin.display(description="image")
     def thumbnail(self, obj):
         rendition = obj.image_thumbnail

@@ -324,7 +324,27 @@ class CoverageAdmin(IllustratedAdmin, PublishableAdmin):
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["outlet", "authors", "cites"]
-    exclude = ["mentioned_people", "mentioned_places", "mentioned_works", "mentioned_organizations"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "headline_as_published",
+                    "slug",
+                    ("outlet", "kind", "stance"),
+                    "authors",
+                    ("date", "date_precision", "date_wording"),
+                    "summary",
+                    "text",
+                    "url",
+                    "cites",
+                ]
+            },
+        ),
+        ("Publication", {"fields": [("status", "published_at"), ("featured", "feature_order")]}),
+        ("Image", {"fields": ["image", ("image_alt", "image_credit")]}),
+    ]
     publisher_fields = ["published_at", "featured", "feature_order"]
     count_nouns = ("piece of coverage", "pieces of coverage")
     actions = [*PublishableAdmin.actions, "feature", "unfeature"]
