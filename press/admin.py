@@ -227,7 +227,7 @@ class MilestoneInline(CitedInline):
     autocomplete_fields = ["work", "platform"]
 
 
-def mention_inline(field_name, target, label):
+def mention_inline(field_name, target, plural):
     through = Coverage._meta.get_field(field_name).remote_field.through
     return type(
         f"Mentioned{target.title()}Inline",
@@ -237,8 +237,8 @@ def mention_inline(field_name, target, label):
             "fetched": [target],
             "extra": 0,
             "autocomplete_fields": [target],
-            "verbose_name": f"mentioned {label}",
-            "verbose_name_plural": f"Mentions: {label}s",
+            "verbose_name": f"mentioned {target}",
+            "verbose_name_plural": f"Mentions: {plural}",
         },
     )
 
@@ -353,10 +353,10 @@ class CoverageAdmin(IllustratedAdmin, PublishableAdmin):
         QuoteInline,
         MilestoneInline,
         PassageInline,
-        mention_inline("mentioned_people", "person", "person"),
-        mention_inline("mentioned_places", "place", "place"),
-        mention_inline("mentioned_works", "work", "work"),
-        mention_inline("mentioned_organizations", "organization", "organization"),
+        mention_inline("mentioned_people", "person", "people"),
+        mention_inline("mentioned_places", "place", "places"),
+        mention_inline("mentioned_works", "work", "works"),
+        mention_inline("mentioned_organizations", "organization", "organizations"),
     ]
 
     def get_queryset(self, request):

@@ -93,3 +93,16 @@ def visitor():
     from django.test import Client
 
     return Client()
+
+
+@pytest.fixture
+def editorial_groups(transactional_db):
+    """The groups the data migration makes: a transactional test's flush empties them, so remake them."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("press.migrations.0003_contributors_and_editors")
+    migration.make_groups(apps, SimpleNamespace(connection=connection))

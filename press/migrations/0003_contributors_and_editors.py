@@ -48,9 +48,10 @@ GROUPS = {"Contributors": CONTRIBUTORS, "Editors": EDITORS}
 def make_groups(apps, schema_editor):
     # Permissions are normally made after all migrations have run; the groups need them now.
     for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, using=schema_editor.connection.alias)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, wanted in GROUPS.items():
