@@ -1,5 +1,4 @@
 import csv
-from datetime import date
 
 from django import forms
 from django.contrib import admin
@@ -458,7 +457,8 @@ class CoverageAdmin(IllustratedAdmin, PublishableAdmin):
                 )
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="coverage-{date.today():%Y-%m-%d}.csv"'
+        filename = f"coverage-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
 
