@@ -98,6 +98,19 @@ class AuditedAdmin(admin.ModelAdmin):
         return f"{summary} {'; '.join(changes)}."
 
 
+def with_disabled_fields(form_class, names=None):
+    """The form class with the named fields (all, by default) shown but disabled: a POST cannot set them."""
+
+    class LockedForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name in self.fields if names is None else names:
+                self.fields[name].disabled = True
+
+    LockedForm.__name__ = f"Locked{form_class.__name__}"
+    return LockedForm
+
+
 class PublicationFilter(admin.SimpleListFilter):
     title = "publication"
     parameter_name = "publication"
@@ -163,14 +176,7 @@ class PublishableAdmin(AuditedAdmin):
         locked = [name for name in self.list_editable if name in self.publisher_fields]
         if not locked or self.has_publish_permission(request):
             return form
-
-        class ContributorChangelistForm(form):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                for name in locked:
-                    self.fields[name].disabled = True
-
-        return ContributorChangelistForm
+        return with_disabled_fields(form, locked)
 
     def save_model(self, request, obj, form, change):
         if obj.status == PublicationStatus.PUBLISHED and obj.published_at is None:

@@ -20,6 +20,7 @@ from people.editorial import (
     IllustratedAdmin,
     PublicationFilter,
     PublishableAdmin,
+    with_disabled_fields,
 )
 from people.models import Place
 from people.publishing import live
@@ -563,17 +564,8 @@ class ClaimAdmin(AuditedAdmin):
 
     def get_changelist_form(self, request, **kwargs):
         form = super().get_changelist_form(request, **kwargs)
-        if self.has_publish_permission(request):
-            return form
-
-        class ContributorChangelistForm(form):
-            # Reordering what the site shows is an editor's decision.
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                for field in self.fields.values():
-                    field.disabled = True
-
-        return ContributorChangelistForm
+        # Reordering what the site shows is an editor's decision.
+        return form if self.has_publish_permission(request) else with_disabled_fields(form)
 
     @admin.display(description="source", ordering="passage__coverage__headline")
     def source(self, claim):
