@@ -74,14 +74,12 @@ class AuditedAdmin(admin.ModelAdmin):
         for deleted in formset.deleted_objects:
             deleted.delete()
         for instance in instances:
-            stamp(instance, request.user)
-            passage = getattr(instance, "new_passage", None)
-            if passage is not None:
-                stamp(passage, request.user)
-                passage.save()
-                instance.passage = passage
-            instance.save()
+            self.save_inline_row(request, instance)
         formset.save_m2m()
+
+    def save_inline_row(self, request, instance):
+        stamp(instance, request.user)
+        instance.save()
 
     def construct_change_message(self, request, form, formsets, add=False):
         """Django's summary (fields and inline rows changed), then each changed field's old and new value."""

@@ -20,6 +20,7 @@ from people.editorial import (
     IllustratedAdmin,
     PublicationFilter,
     PublishableAdmin,
+    stamp,
     with_disabled_fields,
 )
 from people.models import Place
@@ -243,19 +244,6 @@ def mention_inline(field_name, target, plural):
     )
 
 
-class FeaturedFilter(admin.SimpleListFilter):
-    title = "featured"
-    parameter_name = "featured"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Featured"), ("no", "Not featured")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(featured=self.value() == "yes")
-        return queryset
-
-
 CSV_COLUMNS = [
     "Headline",
     "Status",
@@ -305,7 +293,7 @@ class CoverageAdmin(IllustratedAdmin, PublishableAdmin):
     list_editable = ["featured", "feature_order"]
     list_filter = [
         PublicationFilter,
-        FeaturedFilter,
+        "featured",
         "kind",
         "stance",
         ("outlet", admin.RelatedOnlyFieldListFilter),
@@ -361,6 +349,14 @@ class CoverageAdmin(IllustratedAdmin, PublishableAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(quote_count=Count("quotes", distinct=True))
+
+    def save_inline_row(self, request, instance):
+        # A claim cited by pasted words may bring a passage the piece did not have yet.
+        if passage := getattr(instance, "new_passage", None):
+            stamp(passage, request.user)
+            passage.save()
+            instance.passage = passage
+        super().save_inline_row(request, instance)
 
     @admin.display(description="date", ordering="date")
     def date_display(self, coverage):

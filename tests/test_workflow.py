@@ -169,13 +169,13 @@ def test_editors_order_featured_pieces_in_the_changelist_and_the_home_page_follo
     )
     Coverage.objects.filter(pk=first.pk).update(headline="Alpha piece", featured=True, feature_order=1)
     Coverage.objects.filter(pk=second.pk).update(headline="Beta piece", featured=True, feature_order=2)
-    response = editor_client.get(admin_url(Coverage, "changelist"), {"featured": "yes"})
+    response = editor_client.get(admin_url(Coverage, "changelist"), {"featured__exact": "1"})
     data = form_data_of_changelist(response)
     rows = {data[f"form-{n}-id"]: n for n in range(int(data["form-TOTAL_FORMS"]))}
     data[f"form-{rows[str(first.pk)]}-feature_order"] = "9"
 
     saved = editor_client.post(
-        admin_url(Coverage, "changelist") + "?featured=yes", {**data, "_save": "Save"}, follow=True
+        admin_url(Coverage, "changelist") + "?featured__exact=1", {**data, "_save": "Save"}, follow=True
     )
 
     assert saved.status_code == 200
