@@ -5,10 +5,14 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint check fixtures lock clean
+.PHONY: run serve test lint check fixtures lock clean
 
 run: $(VENV)/.runtime fixtures
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Production settings under gunicorn (one worker per CPU), static files through WhiteNoise.
+serve: $(VENV)/.runtime
+	PORT=$(PORT) sh bin/serve
 
 test: $(VENV)/.dev node_modules/.installed lint check
 	$(VENV)/bin/pytest

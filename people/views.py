@@ -3,7 +3,7 @@ place.recommendations), so this app never imports press/."""
 
 from django.db.models import F, Min, Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from django_filters.views import FilterView
 
@@ -44,7 +44,7 @@ class PersonListView(ListView):
         )
 
 
-@require_GET
+@require_safe
 def person_detail(request, slug):
     person = get_object_or_404(visible(Person.objects, request), slug=slug)
     credits = list(person.credits.published().select_related("work", SOURCE))
@@ -146,7 +146,7 @@ def place_data(place, request):
     return data
 
 
-@require_GET
+@require_safe
 def place_detail(request, slug):
     place = get_object_or_404(visible(Place.objects, request).select_related("neighbourhood"), slug=slug)
     return render(
@@ -169,7 +169,7 @@ def place_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def organization_detail(request, slug):
     organization = get_object_or_404(visible(Organization.objects, request), slug=slug)
     return render(
@@ -190,7 +190,7 @@ def organization_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def neighbourhood_detail(request, slug):
     neighbourhood = get_object_or_404(Neighbourhood.objects.published(), slug=slug)
     return render(

@@ -3,7 +3,7 @@ from django.core.paginator import InvalidPage
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
 from config import cards
@@ -54,7 +54,7 @@ def movie_data(work, credits, request):
     return data
 
 
-@require_GET
+@require_safe
 def home(request):
     film = get_object_or_404(Work.objects.published().select_related("made_for"), slug=settings.FILM_SLUG)
     credits = list(Credit.objects.published().filter(work=film).select_related("person", SOURCE))
@@ -176,7 +176,7 @@ def news_article_data(coverage, authors, request):
     return data
 
 
-@require_GET
+@require_safe
 def coverage_detail(request, slug):
     coverage = get_object_or_404(
         visible(Coverage.objects, request).select_related("outlet__parent"), slug=slug
@@ -215,7 +215,7 @@ def coverage_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def work_detail(request, slug):
     work = get_object_or_404(visible(Work.objects, request).select_related("made_for"), slug=slug)
     credits = list(Credit.objects.published().filter(work=work).select_related("person", SOURCE))
@@ -246,7 +246,7 @@ def work_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def outlet_detail(request, slug):
     outlet = get_object_or_404(visible(Outlet.objects, request).select_related("parent"), slug=slug)
     return render(
@@ -271,7 +271,7 @@ def outlet_detail(request, slug):
 CARD_MODELS = {"film": Work, "coverage": Coverage, "person": Person, "place": Place}
 
 
-@require_GET
+@require_safe
 def card(request, kind, slug):
     model = CARD_MODELS.get(kind)
     if model is None:

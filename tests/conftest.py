@@ -27,6 +27,19 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache(settings, tmp_path):
+    """The page cache is on, as in production, and no test sees a page another test cached.
+
+    Each test's rows are rolled back without a signal, so each test starts a content version of its own.
+    """
+    from config import pagecache
+
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "page-cache-version"
+    pagecache.start_new_version(next_change=pagecache.NO_SCHEDULE)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright; never a downloaded browser. In CI its absence fails."""

@@ -101,3 +101,19 @@ def test_every_claim_is_visible_with_its_source(site):
     )
     for claim in claims:
         assert plain(claim) in seen, claim
+
+
+def test_every_page_carries_the_security_headers_and_no_inline_script_or_style(site, client):
+    pages, _, _ = site
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>", re.IGNORECASE)
+    for url, body in pages.items():
+        response = client.get(url)
+        assert "script-src 'self'" in response["Content-Security-Policy"], url
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"], url
+        assert response["X-Content-Type-Options"] == "nosniff", url
+        assert response["Referrer-Policy"] == "strict-origin-when-cross-origin", url
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
+        assert "camera=()" in response["Permissions-Policy"], url
+        # JSON-LD is data, never run, so script-src does not apply to it; other inline code would be blocked.
+        assert not inline_script.search(body), url
+        assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", body, re.IGNORECASE), url

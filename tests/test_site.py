@@ -126,7 +126,9 @@ def test_a_card_is_made_once_and_made_again_when_its_object_changes(client, sett
     assert card_files(settings) == [first]
     assert first.stat().st_mtime_ns == made_at
 
-    Place.objects.filter(slug="speranza").update(name="Speranza Ristorante")
+    place = Place.objects.get(slug="speranza")
+    place.name = "Speranza Ristorante"
+    place.save()
     client.get("/cards/place/speranza.png")
     (second,) = card_files(settings)
     assert second != first
@@ -134,7 +136,9 @@ def test_a_card_is_made_once_and_made_again_when_its_object_changes(client, sett
 
 def test_the_card_url_changes_with_the_object(client):
     before = meta_content(html_of(client, "/places/speranza/"), "property", "og:image")
-    Place.objects.filter(slug="speranza").update(name="Speranza Ristorante")
+    place = Place.objects.get(slug="speranza")
+    place.name = "Speranza Ristorante"
+    place.save()
 
     assert meta_content(html_of(client, "/places/speranza/"), "property", "og:image") != before
 

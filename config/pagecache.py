@@ -1,0 +1,174 @@
+"""Anonymous visitors' pages, cached whole and dropped the moment anything a page shows changes.
+
+Every cached page carries the content version it was made from. Any save, delete or change of relations in the
+apps the public site shows (people, press) makes a new version, so every page made before it is stale at once;
+so does the moment a scheduled publication goes live. The version lives in the cache when the cache is shared
+(Redis), and in a small file otherwise, so that the worker processes of one machine agree on it.
+
+Only requests without a session cookie are served from or stored in the cache: editors, and the draft
+previews only they can see, never are.
+"""
+
+import hashlib
+import os
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection, transaction
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, set_response_etag
+
+from people.publishing import PublicationStatus, Publishable
+
+PUBLIC_APPS = {"people", "press"}
+STATE_KEY = "pages:state"
+NO_SCHEDULE = float("inf")
+
+
+class ContentState:
+    """The current content version, and when the next scheduled publication goes live (a Unix time)."""
+
+    def __init__(self, version=0, next_change=NO_SCHEDULE):
+        self.version = version
+        self.next_change = next_change
+
+    def is_outdated(self):
+        return time.time() >= self.next_change
+
+
+def shares_cache():
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def read_state():
+    if shares_cache():
+        version, next_change = cache.get(STATE_KEY) or (0, NO_SCHEDULE)
+        return ContentState(version, next_change)
+    try:
+        version, next_change = settings.PAGE_CACHE_VERSION_FILE.read_text().split()
+        return ContentState(int(version), float(next_change))
+    except (FileNotFoundError, ValueError):
+        return ContentState()
+
+
+def write_state(state):
+    if shares_cache():
+        cache.set(STATE_KEY, (state.version, state.next_change), timeout=None)
+        return
+    path = settings.PAGE_CACHE_VERSION_FILE
+    partial = path.with_name(f"{path.name}.{os.getpid()}")
+    partial.write_text(f"{state.version} {state.next_change}")
+    os.replace(partial, path)  # readers see the old state or the new one, never half of it
+
+
+def next_scheduled_publication():
+    """When the next published but not yet live row goes live: one query over every publishable model."""
+    now = timezone.now()
+    firsts = [
+        model.objects.filter(status=PublicationStatus.PUBLISHED, published_at__gt=now)
+        .order_by()
+        .values("status")
+        .annotate(first=Min("published_at"))
+        .values("first")
+        for model in apps.get_models()
+        if issubclass(model, Publishable)
+    ]
+    times = [row["first"] for row in firsts[0].union(*firsts[1:], all=True).order_by()]
+    return min((moment.timestamp() for moment in times if moment), default=NO_SCHEDULE)
+
+
+def start_new_version(next_change=None):
+    """Makes every page cached so far stale; recounts the next scheduled publication unless given."""
+    if next_change is None:
+        next_change = next_scheduled_publication()
+    state = ContentState(time.time_ns(), next_change)
+    write_state(state)
+    return state
+
+
+def content_changed(sender, instance=None, **kwargs):
+    if sender._meta.app_label not in PUBLIC_APPS or kwargs.get("action", "post_").startswith("pre_"):
+        return
+    # At once, so that this request and this transaction's own reads see fresh pages; the scheduled time of
+    # the row itself is enough to stay right until the full recount after commit.
+    state = read_state()
+    published_at = getattr(instance, "published_at", None)
+    next_change = state.next_change
+    if published_at and published_at > timezone.now():
+        next_change = min(next_change, published_at.timestamp())
+    start_new_version(next_change)
+    # After commit too: a visitor's page made between the first bump and the commit showed the old rows.
+    pending = getattr(connection, "run_on_commit", [])
+    if not any(entry[1] is start_new_version for entry in pending):
+        transaction.on_commit(start_new_version)
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(content_changed, dispatch_uid=f"pagecache-{signal}")
+
+
+def cache_key(request):
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "pages:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
+        if signed_in or not self.is_cacheable_request(request):
+            response = self.get_response(request)
+            if signed_in and "Cache-Control" not in response:
+                # What a signed-in editor sees may be a draft: no browser or proxy may keep it.
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+
+        key = cache_key(request)
+        state, entry = self.lookup(key)
+        if state.is_outdated():
+            state = start_new_version()
+        if entry and entry[0] == state.version:
+            _, status, content, headers = entry
+            return HttpResponse(content, status=status, headers=headers)
+
+        response = self.get_response(request)
+        if request.method == "GET" and self.is_cacheable_response(response):
+            patch_cache_control(response, public=True, no_cache=True)
+            set_response_etag(response)
+            entry = (state.version, response.status_code, response.content, dict(response.headers))
+            timeout = max(1, int(min(settings.PAGE_CACHE_SECONDS, state.next_change - time.time())))
+            cache.set(key, entry, timeout)
+        return response
+
+    def lookup(self, key):
+        if shares_cache():
+            found = cache.get_many([STATE_KEY, key])  # one round trip to Redis
+            version, next_change = found.get(STATE_KEY) or (0, NO_SCHEDULE)
+            return ContentState(version, next_change), found.get(key)
+        return read_state(), cache.get(key)
+
+    def is_cacheable_request(self, request):
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith("/admin/")
+            and "HTTP_AUTHORIZATION" not in request.META
+        )
+
+    def is_cacheable_response(self, response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )
