@@ -128,6 +128,12 @@ class CoverageListView(FilterView):
                 )
         return active
 
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.form.errors:
+            # The page still says which filter was not understood and how to fix it.
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_message"] = self.page_message

@@ -102,7 +102,7 @@ def test_an_empty_result_says_what_to_loosen(client):
     ],
 )
 def test_bad_filter_values_get_a_clear_message_and_an_empty_list(client, query, message):
-    slugs, html = listed(client, query)
+    slugs, html = listed(client, query, status=400)
 
     assert slugs == set()
     assert message.replace("“", "&ldquo;") in html or message in html
