@@ -4,6 +4,7 @@ from django.db.models import F, Q
 
 from people.models import Person, Place
 from press.models import Coverage, Outlet, Work
+from press.search import search_coverage
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -18,7 +19,10 @@ class CoverageFilter(django_filters.FilterSet):
     }
 
     q = django_filters.CharFilter(
-        label="Search", method="search", max_length=200, help_text="Words in the headline, summary or text."
+        label="Search",
+        method="search",
+        max_length=200,
+        help_text='Words in the headline, summary or text; "a phrase" in quotes; -word leaves it out.',
     )
     outlet = django_filters.ModelChoiceFilter(
         queryset=Outlet.objects.published(),
@@ -82,12 +86,7 @@ class CoverageFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(headline__icontains=word) | Q(summary__icontains=word) | Q(text__icontains=word)
-            )
-        return queryset
+        return search_coverage(queryset, value)
 
     def filter_outlet(self, queryset, name, outlet):
         # An outlet's pieces include its blogs' (The Hollywood Reporter's include Pret-a-Reporter's).

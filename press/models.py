@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -7,6 +8,8 @@ from people.images import Illustrated, image_constraints
 from people.models import Neighbourhood, Organization, Person, Place
 from people.publishing import Editable, HasCard, KeyedManager, Publishable, live
 from press import passages
+from press.indexes import NullsLastIndex, SearchDocumentIndex
+from press.search import WeightedDocument
 
 
 class DatePrecision(models.TextChoices):
@@ -234,6 +237,9 @@ class Coverage(HasCard, Illustrated, Publishable, VaguelyDated):
     mentioned_places = models.ManyToManyField(Place, blank=True, related_name="mentioned_in")
     mentioned_works = models.ManyToManyField(Work, blank=True, related_name="mentioned_in")
     mentioned_organizations = models.ManyToManyField(Organization, blank=True, related_name="mentioned_in")
+    search_document = models.GeneratedField(
+        expression=WeightedDocument(), output_field=SearchVectorField(null=True), db_persist=True
+    )
 
     objects = KeyedManager.from_queryset(CoverageQuerySet)()
 
@@ -243,6 +249,11 @@ class Coverage(HasCard, Illustrated, Publishable, VaguelyDated):
         verbose_name_plural = "coverage"
         permissions = [("publish_coverage", "Can publish, unpublish and feature coverage")]
         constraints = [*date_precision_constraints("coverage"), *image_constraints("coverage")]
+        indexes = [
+            SearchDocumentIndex(fields=["search_document"], name="coverage_search_document"),
+            # The public list's order, so that a page of it is read from the index, not sorted from all rows.
+            NullsLastIndex(F("date").desc(nulls_last=True), "headline", name="coverage_newest_first"),
+        ]
 
     def __str__(self):
         return self.headline

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from people.models import Person
-from press.models import Coverage
+from press.models import Coverage, Outlet
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +168,61 @@ def test_a_page_out_of_range_shows_the_nearest_page_and_says_so(client, many_pie
 
 def test_the_list_refuses_posts(client):
     assert client.post("/coverage/").status_code == 405
+
+
+@pytest.fixture
+def strangers(db):
+    """Three pieces that say the same words in different places and orders."""
+    outlet = Outlet.objects.get(slug="the-guardian")
+    pieces = {
+        "in-the-headline": ("Zeppelins and twenty quokkas", "A summary.", "Nothing else."),
+        "in-the-text": ("A plain headline", "A summary.", "Quokkas, twenty of them, and a zeppelin."),
+        "in-the-summary": ("Another plain headline", "A zeppelin passes.", "No quokkas at all."),
+    }
+    for slug, (headline, summary, text) in pieces.items():
+        Coverage.objects.create(
+            slug=slug,
+            headline=headline,
+            summary=summary,
+            text=text,
+            kind="article",
+            outlet=outlet,
+            status="published",
+            date=datetime.date(2014, 3, 12),
+            date_precision="day",
+        )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?q=zeppelin", {"in-the-headline", "in-the-text", "in-the-summary"}),
+        ("?q=ZEPPELIN+quokkas", {"in-the-headline", "in-the-text", "in-the-summary"}),
+        ("?q=%22twenty+quokkas%22", {"in-the-headline"}),
+        ("?q=quokkas+-zeppelin", set()),
+        ("?q=zeppelin+-plain", {"in-the-headline"}),
+        ("?q=Avedon+or+Jurassic", {ARTICLE, Q_AND_A}),
+        ("?q=grotty+-Avedon", {GUARDIAN}),
+        ("?q=xylophone", set()),
+        ("?q=%22%22", ALL | {"in-the-headline", "in-the-text", "in-the-summary"}),
+    ],
+)
+def test_search_finds_words_phrases_and_alternatives_and_leaves_out_exclusions(
+    client, strangers, query, expected
+):
+    """The same expectations hold on PostgreSQL's full-text search and on SQLite's fallback."""
+    assert listed(client, query)[0] == expected
+
+
+def test_search_puts_a_match_in_the_headline_first_then_the_summary(client, strangers):
+    response = client.get("/coverage/?q=zeppelin")
+    order = re.findall(r'<h3><a href="/coverage/(in-the-[\w-]+)/">', response.content.decode())
+
+    assert order == ["in-the-headline", "in-the-summary", "in-the-text"]
+
+
+def test_choosing_a_sort_overrides_the_best_match_order(client, strangers):
+    response = client.get("/coverage/?q=zeppelin&sort=outlet")
+    order = re.findall(r'<h3><a href="/coverage/(in-the-[\w-]+)/">', response.content.decode())
+
+    assert order == ["in-the-text", "in-the-summary", "in-the-headline"]  # one outlet: by headline, A to Z

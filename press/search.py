@@ -1,0 +1,92 @@
+"""Searching coverage: PostgreSQL full-text search where the database has it, plain word matching elsewhere.
+
+On PostgreSQL each piece keeps a search document, a generated column of weighted English lexemes (headline A,
+summary B, text C) under a GIN index; a search is `websearch_to_tsquery` (quoted phrases, -exclusions, "or"),
+ranked. On SQLite the same words and phrases are looked for in the three fields, case-insensitively.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.db import connections
+from django.db.models import Case, F, Func, Q, Value, When
+from django.utils.deconstruct import deconstructible
+
+CONFIG = "english"
+WEIGHTS = {"headline": 3, "summary": 2, "text": 1}
+NEWEST_FIRST = [F("date").desc(nulls_last=True), "headline"]
+TERMS = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+
+
+@deconstructible(path="press.search.WeightedDocument")
+class WeightedDocument(Func):
+    """The search document: weighted lexemes on PostgreSQL, NULL elsewhere (SQLite searches the fields)."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self):
+        super().__init__(
+            SearchVector("headline", weight="A", config=CONFIG)
+            + SearchVector("summary", weight="B", config=CONFIG)
+            + SearchVector("text", weight="C", config=CONFIG)
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+
+def has_full_text_search(queryset):
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def search_coverage(queryset, words):
+    """Pieces matching every word or quoted phrase ("a or b" either), none of the -excluded, best first."""
+    if not parse_terms(words):
+        return queryset  # nothing to look for, such as a lone pair of quotes
+    if has_full_text_search(queryset):
+        query = SearchQuery(words, config=CONFIG, search_type="websearch")
+        return (
+            queryset.filter(search_document=query)
+            .annotate(rank=SearchRank(F("search_document"), query))
+            .order_by("-rank", *NEWEST_FIRST)
+        )
+    wanted = []
+    for excluded, alternatives in parse_terms(words):
+        found = Q()
+        for term in alternatives:
+            found |= Q(headline__icontains=term) | Q(summary__icontains=term) | Q(text__icontains=term)
+        if excluded:
+            queryset = queryset.exclude(found)
+        else:
+            queryset = queryset.filter(found)
+            wanted += alternatives
+    if not wanted:
+        return queryset
+    # Weighted as on PostgreSQL: a word in the headline counts most, then the summary, then the text.
+    in_field = {
+        field: Q.create([(f"{field}__icontains", term) for term in wanted], Q.OR) for field in WEIGHTS
+    }
+    rank = Case(*(When(in_field[field], then=Value(weight)) for field, weight in WEIGHTS.items()), default=0)
+    return queryset.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
+
+
+def parse_terms(words):
+    """[(excluded, [term, ...]), ...]: each group must match one of its terms (or must not, if excluded)."""
+    groups, either = [], False
+    for exclude_phrase, phrase, exclude_word, word in TERMS.findall(words):
+        term = (phrase or word).strip()
+        if not phrase and term.lower() == "or":
+            either = bool(groups)
+            continue
+        if not term:
+            continue
+        excluded = bool(exclude_phrase or exclude_word)
+        if either and not excluded and not groups[-1][0]:
+            groups[-1][1].append(term)
+        else:
+            groups.append((excluded, [term]))
+        either = False
+    return groups
