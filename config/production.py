@@ -30,6 +30,9 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = not LOCAL_HTTP
 CSRF_COOKIE_SECURE = not LOCAL_HTTP
 
+# Anonymous pages are cached unless PAGE_CACHE_SECONDS=0 (the development default follows DEBUG).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
+
 # Static files from the app itself, through WhiteNoise: compressed, with hashed names cached for a year.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 

@@ -41,6 +41,15 @@ if "DATABASE_URL" in os.environ:
 else:
     DATABASES = {"default": dj_database_url.parse(f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 
+# The synthetic archive (manage.py make_archive) lives in a database of its own, never the real one:
+# by default beside it (a second SQLite file, or a second database on the same PostgreSQL server).
+if os.environ.get("ARCHIVE_DATABASE_URL"):
+    DATABASES["archive"] = dj_database_url.parse(os.environ["ARCHIVE_DATABASE_URL"])
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["archive"] = dj_database_url.parse(f"sqlite:///{VAR_DIR / 'archive.sqlite3'}")
+else:
+    DATABASES["archive"] = {**DATABASES["default"], "NAME": f"{DATABASES['default']['NAME']}_archive"}
+
 # Read replicas: public pages read from one of them; admin and writes use the primary (config.routing).
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     DATABASES[f"replica_{number}"] = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE)

@@ -95,6 +95,7 @@ class PlaceListView(FilterView):
 
     filterset_class = PlaceFilter
     template_name = "people/place_list.html"
+    paginate_by = 60
 
     def get_queryset(self):
         # Recommendations are press/ rows; their model is reached through the relation, not imported.

@@ -1,14 +1,36 @@
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 
 from people.models import Person, Place
 from press.models import Coverage, Outlet, Work
-from press.search import search_coverage
+from press.search import best_first, search_coverage
+
+# The most pieces a list pages through; past them, a filter or another word narrows the list.
+LIST_CAP = 1000
 
 
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+class SlugOrNameField(forms.ModelChoiceField):
+    """Takes a slug, as links give it, or a name as a visitor types it ("The Guardian")."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            found = self.queryset.filter(name__iexact=str(value).strip()).first()
+            if found is None:
+                raise
+            return found
+
+
+class SlugOrNameFilter(django_filters.ModelChoiceFilter):
+    # A text input: a select would list every outlet, person or place, thousands of them in a large archive.
+    field_class = SlugOrNameField
 
 
 class CoverageFilter(django_filters.FilterSet):
@@ -24,12 +46,12 @@ class CoverageFilter(django_filters.FilterSet):
         max_length=200,
         help_text='Words in the headline, summary or text; "a phrase" in quotes; -word leaves it out.',
     )
-    outlet = django_filters.ModelChoiceFilter(
+    outlet = SlugOrNameFilter(
         queryset=Outlet.objects.published(),
         to_field_name="slug",
         method="filter_outlet",
         label="Outlet",
-        empty_label="Any outlet",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. The Guardian"}),
         error_messages={"invalid_choice": "There is no outlet “%(value)s” in the press room."},
     )
     kind = django_filters.ChoiceFilter(
@@ -49,20 +71,20 @@ class CoverageFilter(django_filters.FilterSet):
         max_value=2100,
         error_messages={"invalid": "A year is a number such as 2014."},
     )
-    person = django_filters.ModelChoiceFilter(
+    person = SlugOrNameFilter(
         queryset=Person.objects.published(),
         to_field_name="slug",
         method="filter_person",
         label="Person",
-        empty_label="Anyone",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Tatia Pilieva"}),
         error_messages={"invalid_choice": "There is no person “%(value)s” in the press room."},
     )
-    place = django_filters.ModelChoiceFilter(
+    place = SlugOrNameFilter(
         queryset=Place.objects.published(),
         to_field_name="slug",
         field_name="mentioned_places",
         label="Place",
-        empty_label="Any place",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Speranza"}),
         error_messages={"invalid_choice": "There is no place “%(value)s” in the L.A. guide."},
     )
     work = django_filters.ModelChoiceFilter(
@@ -74,11 +96,16 @@ class CoverageFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "There is no film “%(value)s” in the press room."},
     )
     sort = django_filters.ChoiceFilter(
-        choices=[("newest", "Newest first"), ("oldest", "Oldest first"), ("outlet", "Outlet, A to Z")],
+        choices=[
+            ("best", "Best match, then newest"),
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("outlet", "Outlet, A to Z"),
+        ],
         method="sort_by",
         label="Sort",
         empty_label=None,
-        error_messages={"invalid_choice": "Sort by newest, oldest or outlet."},
+        error_messages={"invalid_choice": "Sort by best match, newest, oldest or outlet."},
     )
 
     class Meta:
@@ -88,9 +115,19 @@ class CoverageFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return search_coverage(queryset, value)
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        words = self.form.cleaned_data.get("q")
+        if words and self.form.cleaned_data.get("sort") in ("", "best"):
+            queryset = best_first(queryset, words, limit=LIST_CAP + 1)
+        return queryset
+
     def filter_outlet(self, queryset, name, outlet):
-        # An outlet's pieces include its blogs' (The Hollywood Reporter's include Pret-a-Reporter's).
-        return queryset.filter(Q(outlet=outlet) | Q(outlet__parent=outlet))
+        # An outlet's pieces include its blogs' (The Hollywood Reporter's include Pret-a-Reporter's); one
+        # list of outlets, so that the database reads the outlet index instead of every piece.
+        return queryset.filter(
+            outlet__in=Outlet.objects.filter(Q(pk=outlet.pk) | Q(parent=outlet)).values("pk")
+        )
 
     def filter_person(self, queryset, name, person):
         return queryset.filter(
@@ -98,4 +135,6 @@ class CoverageFilter(django_filters.FilterSet):
         )
 
     def sort_by(self, queryset, name, value):
-        return queryset.order_by(*self.SORTS.get(value, self.SORTS["newest"]))
+        if value == "best":
+            return queryset  # a search's own order (best match), or newest first
+        return queryset.order_by(*self.SORTS[value])

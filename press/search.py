@@ -47,12 +47,8 @@ def search_coverage(queryset, words):
     if not parse_terms(words):
         return queryset  # nothing to look for, such as a lone pair of quotes
     if has_full_text_search(queryset):
-        query = SearchQuery(words, config=CONFIG, search_type="websearch")
-        return (
-            queryset.filter(search_document=query)
-            .annotate(rank=SearchRank(F("search_document"), query))
-            .order_by("-rank", *NEWEST_FIRST)
-        )
+        # Ranked in best_first(), once every other filter has narrowed the matches.
+        return queryset.filter(search_document=search_query(words))
     wanted = []
     for excluded, alternatives in parse_terms(words):
         found = Q()
@@ -71,6 +67,28 @@ def search_coverage(queryset, words):
     }
     rank = Case(*(When(in_field[field], then=Value(weight)) for field, weight in WEIGHTS.items()), default=0)
     return queryset.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
+
+
+def search_query(words):
+    return SearchQuery(words, config=CONFIG, search_type="websearch")
+
+
+def best_first(queryset, words, limit):
+    """Orders matches by rank on PostgreSQL, ranking at most `limit` of them.
+
+    Ranking reads each match's whole search document, so a word found in most of a large archive would cost
+    a read of most of it. The first `limit` matches the index yields are ranked instead: the list pages
+    through no more than that, and asks for more words when there are more matches.
+    """
+    if not has_full_text_search(queryset) or not parse_terms(words):
+        return queryset
+    query = search_query(words)
+    candidates = queryset.order_by().values("pk")[:limit]
+    return (
+        queryset.filter(pk__in=candidates)
+        .annotate(rank=SearchRank(F("search_document"), query))
+        .order_by("-rank", *NEWEST_FIRST)
+    )
 
 
 def parse_terms(words):

@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
@@ -10,11 +11,12 @@ from config import cards
 from config.seo import page_meta, visible
 from people.models import Person, Place
 from press.charts import milestone_chart
-from press.filters import CoverageFilter
+from press.filters import LIST_CAP, CoverageFilter
 from press.highlight import highlighted_text
 from press.models import Coverage, Credit, DatePrecision, Fact, Outlet, Quote, Recommendation, Work
 
 SOURCE = "passage__coverage__outlet"
+MENTIONS_SHOWN = 20  # pieces listed on a film's page; the coverage list has them all
 
 
 def cited(queryset):
@@ -87,6 +89,25 @@ def home(request):
     )
 
 
+class CappedPaginator(Paginator):
+    """Pages through the first `cap` rows only, and counts no further than one past them.
+
+    An exact count, and an OFFSET deep into the list, both cost a read of every row before the page; capped,
+    page 50 costs what page 1 does whatever the size of the archive.
+    """
+
+    def __init__(self, *args, cap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+        self.is_capped = False
+
+    @cached_property
+    def count(self):
+        found = self.object_list.order_by()[: self.cap + 1].count()
+        self.is_capped = found > self.cap
+        return min(found, self.cap)
+
+
 class CoverageListView(FilterView):
     filterset_class = CoverageFilter
     paginate_by = 20
@@ -95,6 +116,9 @@ class CoverageListView(FilterView):
 
     def get_queryset(self):
         return Coverage.objects.published().select_related("outlet")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return CappedPaginator(queryset, per_page, cap=LIST_CAP, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         """An out-of-range or malformed page shows the nearest real page and says so, instead of a 404."""
@@ -106,7 +130,15 @@ class CoverageListView(FilterView):
             past_the_end = requested.isdigit() and requested.strip("0") != ""
             number = paginator.num_pages if past_the_end else 1
             shown = requested if len(requested) <= 20 else requested[:20] + "…"
-            self.page_message = f"There is no page “{shown}”; showing page {number} of {paginator.num_pages}."
+            if past_the_end and paginator.is_capped:
+                self.page_message = (
+                    f"The list pages through the first {LIST_CAP:,} pieces, so there is no page “{shown}”; "
+                    f"showing page {number}, the last. Add a filter or a search word to reach the others."
+                )
+            else:
+                self.page_message = (
+                    f"There is no page “{shown}”; showing page {number} of {paginator.num_pages}."
+                )
             page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -197,18 +229,18 @@ def coverage_detail(request, slug):
             "draft": not coverage.is_published,
             "text": highlighted_text(coverage.text, coverage.passages.all()),
             "questions": coverage.questions.select_related("answered_by"),
-            "quotes": cited(
-                Quote.objects.filter(Q(passage__coverage=coverage) | Q(first_published_in=coverage))
-            ).select_related("speaker", "said_to_outlet", "said_to_person"),
+            # Through the claim's own piece column, indexed, rather than a join through every passage.
+            "quotes": cited(Quote.objects.filter(Q(coverage=coverage) | Q(first_published_in=coverage)))
+            .filter(passage__isnull=False)
+            .select_related("speaker", "said_to_outlet", "said_to_person"),
             "authors": authors,
             "mentioned_people": [person for person in people if person.is_mentioned],
             "mentioned_places": coverage.mentioned_places.published().select_related("neighbourhood"),
             "mentioned_works": coverage.mentioned_works.published(),
             "related": Coverage.objects.published()
-            .filter(Q(cites=coverage) | Q(cited_by=coverage))
+            .filter(Q(pk__in=coverage.cites.values("pk")) | Q(pk__in=coverage.cited_by.values("pk")))
             .exclude(pk=coverage.pk)
-            .select_related("outlet")
-            .distinct(),
+            .select_related("outlet"),
             **page_meta(
                 request,
                 coverage.headline,
@@ -239,7 +271,8 @@ def work_detail(request, slug):
             "facts": film_facts(work).prefetch_related(
                 Prefetch("disagrees_with", queryset=Fact.objects.published().select_related(SOURCE))
             ),
-            "coverage": work.mentioned_in.published().select_related("outlet"),
+            "coverage": work.mentioned_in.published().select_related("outlet")[:MENTIONS_SHOWN],
+            "coverage_count": work.mentioned_in.published()[: LIST_CAP + 1].count(),
             **page_meta(
                 request,
                 work.title,

@@ -7,6 +7,7 @@ import pytest
 
 from people.models import Person
 from press.models import Coverage, Outlet
+from press.views import CoverageListView
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_an_empty_result_says_what_to_loosen(client):
         ("?year=abc", "A year is a number such as 2014."),
         ("?year=20145", "Ensure this value is less than or equal to 2100."),
         ("?year=-1", "Ensure this value is greater than or equal to 1880."),
-        ("?sort=sideways", "Sort by newest, oldest or outlet."),
+        ("?sort=sideways", "Sort by best match, newest, oldest or outlet."),
         ("?q=" + "a" * 500, "Ensure this value has at most 200 characters (it has 500)."),
         ("?q=a%00b", "Null characters are not allowed."),
         ("?outlet=%00", "Null characters are not allowed."),
@@ -226,3 +227,18 @@ def test_choosing_a_sort_overrides_the_best_match_order(client, strangers):
     order = re.findall(r'<h3><a href="/coverage/(in-the-[\w-]+)/">', response.content.decode())
 
     assert order == ["in-the-text", "in-the-summary", "in-the-headline"]  # one outlet: by headline, A to Z
+
+
+def test_a_list_longer_than_the_cap_says_so_and_deep_pages_say_how_to_reach_the_rest(client, monkeypatch):
+    monkeypatch.setattr("press.views.LIST_CAP", 2)
+    monkeypatch.setattr(CoverageListView, "paginate_by", 1)
+
+    first = listed(client)[1]
+    deep = listed(client, "?page=2000")[1]
+
+    assert "More than 2 pieces of coverage; the first 2 are listed." in first
+    assert "Page 1 of 2" in first
+    assert "The list pages through the first 2 pieces, so there is no page “2000”" in deep.replace(
+        "&ldquo;", "“"
+    ).replace("&rdquo;", "”")
+    assert "Page 2 of 2" in deep

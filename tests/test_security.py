@@ -126,7 +126,7 @@ PRODUCTION = {
 SHOW = (
     "from django.conf import settings as s; "
     "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-    "s.STORAGES['staticfiles']['BACKEND'])"
+    "s.STORAGES['staticfiles']['BACKEND'], s.PAGE_CACHE_SECONDS)"
 )
 
 
@@ -136,5 +136,5 @@ def test_production_serves_https_only_unless_local_http_is_asked_for():
 
     assert default.returncode == 0, default.stderr
     whitenoise = "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    assert default.stdout.split() == ["True", "31536000", "True", "True", whitenoise]
-    assert local.stdout.split() == ["False", "0", "False", "False", whitenoise]
+    assert default.stdout.split() == ["True", "31536000", "True", "True", whitenoise, "600"]
+    assert local.stdout.split() == ["False", "0", "False", "False", whitenoise, "600"]

@@ -16,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers import base
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 
+from config.routing import reading_from
+
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
@@ -40,7 +42,8 @@ class Command(BaseCommand):
             raise CommandError(f"No fixtures found in {FIXTURE_DIR}.")
         loaded = Counter()
         try:
-            with transaction.atomic(using=database):
+            # Uniqueness checks read through the router: pinned, they read the database being loaded.
+            with reading_from(database), transaction.atomic(using=database):
                 for path in files:
                     for index, raw in enumerate(read_fixture(path)):
                         model_label = load_object(path, index, raw, database)

@@ -1,0 +1,376 @@
+"""The benchmark: the site under gunicorn on a 100,000-piece synthetic archive, against the framework's floor.
+
+    make bench                       # everything, about ten minutes, results in bench/RESULTS.md
+    make bench BENCH_ARGS="--reuse-archive --duration 5"
+
+Only ever on 127.0.0.1. It starts PostgreSQL if it is stopped, installs wrk if missing (Debian's package),
+makes the archives unless --reuse-archive finds them whole, then for each page runs wrk (2 threads,
+8 connections) against gunicorn with 2 workers: once with the page cache off (cold) and once warmed (cached);
+and, in the same run, the floors: the same number of bytes from a template with no database work, and a bare
+response. It also counts each page's queries at 100,000 pieces and at 10. Every step has a time limit.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+HOST = "127.0.0.1"
+SERVER = "postgres://pressroom:pressroom@127.0.0.1:5432"
+ARCHIVE = f"{SERVER}/pressroom_archive"
+SMALL_ARCHIVE = f"{SERVER}/pressroom_archive_small"
+WORKERS = 2
+CONNECTIONS = 8
+
+# What must hold (issue 5): ratios to the floors, latency, queries, depth.
+UNCACHED_TO_TEMPLATE_FLOOR = 0.6
+CACHED_TO_BARE_FLOOR = 0.5
+P99_MS = 150
+SEARCH_P95_MS = 50
+QUERY_BUDGET = 8
+DEEP_TO_FIRST = 2
+
+
+def run(command, timeout, env=None, **kwargs):
+    return subprocess.run(
+        command, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=timeout, check=True, **kwargs
+    )
+
+
+def ensure_tools():
+    if not shutil.which("wrk"):
+        print("== installing wrk (Debian package)")
+        run(["apt-get", "install", "-y", "-qq", "wrk"], timeout=300)
+    try:
+        socket.create_connection((HOST, 5432), timeout=2).close()
+    except OSError:
+        version = sorted(os.listdir("/usr/lib/postgresql"))[-1]
+        print(f"== starting PostgreSQL {version}")
+        run(["pg_ctlcluster", version, "main", "start"], timeout=60)
+        time.sleep(2)
+
+
+def manage(*args, database_url, timeout=600, archive_url=None, capture=False):
+    env = {"DATABASE_URL": f"{SERVER}/pressroom", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env["ARCHIVE_DATABASE_URL"] = archive_url or database_url
+    result = run([PY, "manage.py", *args], timeout=timeout, env=env, capture_output=capture, text=True)
+    return result.stdout if capture else None
+
+
+def archive_is_whole(url, pieces):
+    script = (
+        "from press.models import Coverage; "
+        "print(Coverage.objects.filter(created_by__username='synthetic-archive').count())"
+    )
+    try:
+        out = run(
+            [PY, "manage.py", "shell", "--no-imports", "-c", script],
+            timeout=60,
+            env={"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"},
+            capture_output=True,
+            text=True,
+        ).stdout
+    except subprocess.CalledProcessError:
+        return False
+    return out.strip().splitlines()[-1] == str(pieces)
+
+
+def make_archives(reuse):
+    seconds = {}
+    for url, scale, pieces in [(ARCHIVE, 1.0, 100_000), (SMALL_ARCHIVE, 0.0001, 10)]:
+        if reuse and archive_is_whole(url, pieces):
+            print(f"== reusing {url.rsplit('/', 1)[1]} ({pieces:,} synthetic pieces)")
+            continue
+        print(f"== make_archive --scale {scale} into {url.rsplit('/', 1)[1]}")
+        started = time.monotonic()
+        manage("make_archive", "--scale", str(scale), database_url=url, timeout=600)
+        seconds[pieces] = time.monotonic() - started
+    return seconds
+
+
+def pages(database_url):
+    """The pages to measure, picked from the archive: typical rows, not the story's own."""
+    script = """
+import json
+from people.models import Person
+from press.models import Coverage, Outlet
+piece = Coverage.objects.published().filter(slug__startswith="synthetic-").order_by("pk").first()
+person = Person.objects.published().filter(slug__startswith="synthetic-").order_by("pk").first()
+outlet = Outlet.objects.published().filter(coverage__isnull=False, slug__startswith="synthetic-").first()
+word = piece.text.split()[5].strip(".,").lower()
+print(json.dumps({"piece": piece.slug, "person": person.slug, "outlet": outlet.slug, "word": word}))
+"""
+    out = run(
+        [PY, "manage.py", "shell", "--no-imports", "-c", script],
+        timeout=60,
+        env={"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+    ).stdout
+    picked = json.loads(out.strip().splitlines()[-1])
+    return {
+        "home": "/",
+        "coverage list, page 1": "/coverage/",
+        "coverage list, page 2,000": "/coverage/?page=2000",
+        "coverage list, filtered": f"/coverage/?outlet={picked['outlet']}&kind=article",
+        "coverage search": f"/coverage/?q={picked['word']}",
+        "coverage detail": f"/coverage/{picked['piece']}/",
+        "L.A. guide": "/places/",
+        "person": f"/people/{picked['person']}/",
+        "film page": "/films/first-kiss/",
+    }
+
+
+QUERY_COUNTER = """
+import json, sys
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.conf import settings
+settings.PAGE_CACHE_SECONDS = 0
+settings.ALLOWED_HOSTS = ["testserver"]
+client, counts = Client(), {}
+for name, url in json.loads(sys.argv[1]).items():
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    counts[name] = [len(queries), status]
+print("COUNTS " + json.dumps(counts))
+"""
+
+
+def count_queries(database_url, urls):
+    out = run(
+        [PY, "-c", "import django; django.setup(); exec(open('/dev/stdin').read())", json.dumps(urls)],
+        timeout=120,
+        env={"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "false"},
+        input=QUERY_COUNTER,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(next(line for line in out.splitlines() if line.startswith("COUNTS "))[7:])
+
+
+class Server:
+    """gunicorn with the production settings (plus the floor views), on loopback, on the archive."""
+
+    def __init__(self, port, page_cache_seconds):
+        self.port, self.page_cache_seconds = port, page_cache_seconds
+
+    def __enter__(self):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DATABASE_URL": ARCHIVE,
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": HOST,
+            "LOCAL_HTTP": "1",
+            "WEB_CONCURRENCY": str(WORKERS),
+            "BIND": f"{HOST}:{self.port}",
+            "PAGE_CACHE_SECONDS": str(self.page_cache_seconds),
+            "PAGE_CACHE_VERSION_FILE": str(ROOT / "var" / f"bench-page-cache-{self.port}"),
+        }
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "--config", "config/gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(ROOT / "var" / "bench-gunicorn.log", "a"),  # noqa: SIM115
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url("/bench/floor/bare/"), timeout=2).read()
+                return self
+            except OSError:
+                time.sleep(0.5)
+        self.process.kill()
+        raise SystemExit("gunicorn did not answer within 60 s: see var/bench-gunicorn.log")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def url(self, path):
+        return f"http://{HOST}:{self.port}{path}"
+
+    def size(self, path):
+        with urllib.request.urlopen(self.url(path), timeout=30) as response:
+            return len(response.read())
+
+
+def wrk(url, duration):
+    out = run(
+        [
+            "wrk",
+            "--threads",
+            "2",
+            "--connections",
+            str(CONNECTIONS),
+            "--duration",
+            f"{duration}s",
+            "--timeout",
+            "5s",
+            "--latency",
+            "--script",
+            str(ROOT / "bench" / "latency.lua"),
+            url,
+        ],
+        timeout=duration + 60,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
+    result["rps"] = result["requests"] / result["seconds"]
+    return result
+
+
+def machine():
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    postgres = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return {
+        "CPU": f"{cpu}, {os.cpu_count()} cores",
+        "Memory": f"{memory_kb / 1024 / 1024:.0f} GiB",
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "PostgreSQL": postgres,
+        "wrk": wrk_version.strip(),
+        "Commit": commit.stdout.strip(),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--duration", type=int, default=8, help="Seconds of load per measurement.")
+    parser.add_argument("--reuse-archive", action="store_true", help="Keep archives that are already whole.")
+    parser.add_argument("--port", type=int, default=8390)
+    parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"))
+    options = parser.parse_args()
+    started = time.monotonic()
+
+    ensure_tools()
+    (ROOT / "var").mkdir(exist_ok=True)
+    generated = make_archives(options.reuse_archive)
+    manage("collectstatic", "--noinput", "--verbosity", "0", database_url=ARCHIVE)
+    urls = pages(ARCHIVE)
+    queries = count_queries(ARCHIVE, urls)
+    small_queries = count_queries(SMALL_ARCHIVE, urls)
+
+    cold, cached, floors, sizes = {}, {}, {}, {}
+    with Server(options.port, page_cache_seconds=0) as server:
+        bare_cold = wrk(server.url("/bench/floor/bare/"), options.duration)
+        for name, path in urls.items():
+            sizes[name] = server.size(path)
+            print(f"-- cold   {name}: {path} ({sizes[name]:,} bytes)")
+            cold[name] = wrk(server.url(path), options.duration)
+            floors[name] = wrk(server.url(f"/bench/floor/template/?bytes={sizes[name]}"), options.duration)
+    with Server(options.port + 1, page_cache_seconds=600) as server:
+        bare = wrk(server.url("/bench/floor/bare/"), options.duration)
+        for name, path in urls.items():
+            server.size(path)  # warms the cache
+            print(f"-- cached {name}: {path}")
+            cached[name] = wrk(server.url(path), options.duration)
+
+    report = write_report(options, urls, sizes, cold, cached, floors, bare, bare_cold, queries, small_queries)
+    report += f"\nWhole run: {time.monotonic() - started:.0f} s"
+    if generated:
+        report += "; archives made in " + ", ".join(f"{s:.0f} s ({n:,} pieces)" for n, s in generated.items())
+    print(report)
+
+
+def write_report(options, urls, sizes, cold, cached, floors, bare, bare_cold, queries, small_queries):
+    failures = []
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `make bench` "
+        f"(`{Path(sys.executable).name} bench/run.py {' '.join(sys.argv[1:])}`), on 127.0.0.1: "
+        f"gunicorn with {WORKERS} sync workers and the production settings (LOCAL_HTTP=1), PostgreSQL, the "
+        f"synthetic archive of 100,000 pieces (`manage.py make_archive`, seed 2014); wrk with 2 threads "
+        f"and {CONNECTIONS} connections, {options.duration} s per line.",
+        "",
+        *[f"- {key}: {value}" for key, value in machine().items()],
+        "",
+        "## Uncached pages against the template floor",
+        "",
+        "Page cache off. The floor renders a template of the same size with no database work, through the "
+        f"same middleware. Holds when the ratio is at least {UNCACHED_TO_TEMPLATE_FLOOR} and p99 is under "
+        f"{P99_MS} ms.",
+        "",
+        "| page | bytes | req/s | p50 ms | p95 ms | p99 ms | floor req/s | ratio | queries (100k / 10) | |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, path in urls.items():
+        result, floor = cold[name], floors[name]
+        ratio = result["rps"] / floor["rps"]
+        count, small = queries[name][0], small_queries[name][0]
+        ok = (
+            ratio >= UNCACHED_TO_TEMPLATE_FLOOR
+            and result["p99_ms"] < P99_MS
+            and result["errors"] == 0
+            and count == small <= QUERY_BUDGET
+        )
+        if name == "coverage search" and result["p95_ms"] >= SEARCH_P95_MS:
+            ok = False
+        failures += [] if ok else [f"uncached {name}"]
+        lines.append(
+            f"| {name} (`{path}`) | {sizes[name]:,} | {result['rps']:.0f} | {result['p50_ms']:.1f} | "
+            f"{result['p95_ms']:.1f} | {result['p99_ms']:.1f} | {floor['rps']:.0f} | {ratio:.2f} | "
+            f"{count} / {small} | {'holds' if ok else '**fails**'} |"
+        )
+    deep, first = cold["coverage list, page 2,000"], cold["coverage list, page 1"]
+    depth_ratio = deep["p50_ms"] / first["p50_ms"]
+    if depth_ratio > DEEP_TO_FIRST:
+        failures.append("page 2,000 against page 1")
+    lines += [
+        "",
+        f"Page 2,000 against page 1 (p50): {depth_ratio:.2f}x (must be at most {DEEP_TO_FIRST}x). "
+        f"Bare-response floor with the page cache off: {bare_cold['rps']:.0f} req/s.",
+        "",
+        "## Cached pages against the bare-response floor",
+        "",
+        f"Page cache on and warm. Holds when the ratio is at least {CACHED_TO_BARE_FLOOR}.",
+        "",
+        "| page | req/s | p50 ms | p99 ms | bare floor req/s | ratio | |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name in urls:
+        result = cached[name]
+        ratio = result["rps"] / bare["rps"]
+        ok = ratio >= CACHED_TO_BARE_FLOOR and result["errors"] == 0
+        failures += [] if ok else [f"cached {name}"]
+        lines.append(
+            f"| {name} | {result['rps']:.0f} | {result['p50_ms']:.1f} | {result['p99_ms']:.1f} | "
+            f"{bare['rps']:.0f} | {ratio:.2f} | {'holds' if ok else '**fails**'} |"
+        )
+    lines += ["", f"Verdict: {'everything holds' if not failures else 'fails: ' + ', '.join(failures)}.", ""]
+    report = "\n".join(lines)
+    Path(options.output).write_text(report)
+    return report
+
+
+if __name__ == "__main__":
+    main()
