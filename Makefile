@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run serve test lint check fixtures lock clean
+.PHONY: run serve test lint check fixtures bench lock clean
 
 run: $(VENV)/.runtime fixtures
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
@@ -45,6 +45,10 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@touch $@
+
+# The benchmark on a 100,000-piece synthetic archive, on 127.0.0.1 only; results in bench/RESULTS.md.
+bench: $(VENV)/.runtime
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 # Regenerates both lock files from pyproject.toml (needs the registry).
 lock: $(PY)

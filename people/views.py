@@ -12,6 +12,7 @@ from people.filters import PlaceFilter
 from people.models import Neighbourhood, Organization, Person, Place
 
 SOURCE = "passage__coverage__outlet"
+SOURCE_UNREAD = ("passage__coverage__text", "passage__coverage__search_document")
 MENTIONS_SHOWN = 20
 
 
@@ -47,11 +48,23 @@ class PersonListView(ListView):
 @require_safe
 def person_detail(request, slug):
     person = get_object_or_404(visible(Person.objects, request), slug=slug)
-    credits = list(person.credits.published().select_related("work", SOURCE))
-    quotes = list(person.quotes.published().select_related(SOURCE, "said_to_outlet", "said_to_person"))
-    recommendations = list(person.recommendations.published().select_related("place__neighbourhood", SOURCE))
-    answers = list(person.answers.published().select_related("coverage__outlet"))
-    authored = list(person.authored_coverage.published().select_related("outlet"))
+    credits = list(person.credits.published().select_related("work", SOURCE).defer(*SOURCE_UNREAD))
+    quotes = list(
+        person.quotes.published()
+        .select_related(SOURCE, "said_to_outlet", "said_to_person")
+        .defer(*SOURCE_UNREAD)
+    )
+    recommendations = list(
+        person.recommendations.published()
+        .select_related("place__neighbourhood", SOURCE)
+        .defer(*SOURCE_UNREAD)
+    )
+    answers = list(
+        person.answers.published()
+        .select_related("coverage__outlet")
+        .defer("coverage__text", "coverage__search_document")
+    )
+    authored = list(person.authored_coverage.published().for_lists().select_related("outlet"))
     writer = "Critic" if any(piece.stance == "critical" for piece in authored) else "Writer"
     roles = [credit.get_role_display() for credit in credits]
     roles += [
@@ -72,12 +85,16 @@ def person_detail(request, slug):
             "draft": not person.is_published,
             "roles": list(dict.fromkeys(roles)),
             "credits": credits,
-            "facts": person.facts.published().select_related(SOURCE, "work", "organization", "neighbourhood"),
+            "facts": person.facts.published()
+            .select_related(SOURCE, "work", "organization", "neighbourhood")
+            .defer(*SOURCE_UNREAD),
             "quotes": quotes,
             "recommendations": recommendations,
             "answers": answers,
             "authored": authored,
-            "mentioned_in": person.mentioned_in.published().select_related("outlet")[:MENTIONS_SHOWN],
+            "mentioned_in": person.mentioned_in.published()
+            .for_lists()
+            .select_related("outlet")[:MENTIONS_SHOWN],
             **page_meta(
                 request,
                 person.name,

@@ -179,6 +179,10 @@ class CoverageQuerySet(models.QuerySet):
     def with_text(self):
         return self.exclude(text="")
 
+    def for_lists(self):
+        # A list shows headlines and summaries: the whole text and its search document stay in the database.
+        return self.defer("text", "search_document")
+
 
 class Coverage(HasCard, Illustrated, Publishable, VaguelyDated):
     CARD_KIND = "coverage"

@@ -19,9 +19,12 @@ SOURCE = "passage__coverage__outlet"
 MENTIONS_SHOWN = 20  # pieces listed on a film's page; the coverage list has them all
 
 
+SOURCE_UNREAD = ("passage__coverage__text", "passage__coverage__search_document")
+
+
 def cited(queryset):
     """A published claim queryset with what its source link shows, fetched in the same query."""
-    return queryset.published().select_related(SOURCE)
+    return queryset.published().select_related(SOURCE).defer(*SOURCE_UNREAD)
 
 
 def film_facts(work):
@@ -61,7 +64,7 @@ def home(request):
     film = get_object_or_404(Work.objects.published().select_related("made_for"), slug=settings.FILM_SLUG)
     credits = list(Credit.objects.published().filter(work=film).select_related("person", SOURCE))
     milestones = list(cited(film.milestones.all()).select_related("platform"))
-    coverage = Coverage.objects.published().select_related("outlet")
+    coverage = Coverage.objects.published().for_lists().select_related("outlet")
     return render(
         request,
         "press/home.html",
@@ -115,7 +118,7 @@ class CoverageListView(FilterView):
     page_message = ""
 
     def get_queryset(self):
-        return Coverage.objects.published().select_related("outlet")
+        return Coverage.objects.published().for_lists().select_related("outlet")
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return CappedPaginator(queryset, per_page, cap=LIST_CAP, **kwargs)
@@ -238,6 +241,7 @@ def coverage_detail(request, slug):
             "mentioned_places": coverage.mentioned_places.published().select_related("neighbourhood"),
             "mentioned_works": coverage.mentioned_works.published(),
             "related": Coverage.objects.published()
+            .for_lists()
             .filter(Q(pk__in=coverage.cites.values("pk")) | Q(pk__in=coverage.cited_by.values("pk")))
             .exclude(pk=coverage.pk)
             .select_related("outlet"),
@@ -271,7 +275,7 @@ def work_detail(request, slug):
             "facts": film_facts(work).prefetch_related(
                 Prefetch("disagrees_with", queryset=Fact.objects.published().select_related(SOURCE))
             ),
-            "coverage": work.mentioned_in.published().select_related("outlet")[:MENTIONS_SHOWN],
+            "coverage": work.mentioned_in.published().for_lists().select_related("outlet")[:MENTIONS_SHOWN],
             "coverage_count": work.mentioned_in.published()[: LIST_CAP + 1].count(),
             **page_meta(
                 request,
@@ -295,7 +299,7 @@ def outlet_detail(request, slug):
             "outlet": outlet,
             "draft": not outlet.is_published,
             "children": outlet.children.published(),
-            "coverage": outlet.coverage.published().select_related("outlet")[:50],
+            "coverage": outlet.coverage.published().for_lists().select_related("outlet")[:50],
             "appearances": cited(outlet.appearances.all()).select_related("work"),
             **page_meta(
                 request,
