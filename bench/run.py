@@ -69,22 +69,27 @@ def manage(*args, database_url, timeout=600, archive_url=None, capture=False):
     return result.stdout if capture else None
 
 
+def last_line_of_shell(database_url, script):
+    """What a script run by `manage.py shell` on the given database printed last."""
+    out = run(
+        [PY, "manage.py", "shell", "--no-imports", "-c", script],
+        timeout=60,
+        env={"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+    ).stdout
+    return out.strip().splitlines()[-1]
+
+
 def archive_is_whole(url, pieces):
     script = (
         "from press.models import Coverage; "
         "print(Coverage.objects.filter(created_by__username='synthetic-archive').count())"
     )
     try:
-        out = run(
-            [PY, "manage.py", "shell", "--no-imports", "-c", script],
-            timeout=60,
-            env={"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"},
-            capture_output=True,
-            text=True,
-        ).stdout
+        return last_line_of_shell(url, script) == str(pieces)
     except subprocess.CalledProcessError:
         return False
-    return out.strip().splitlines()[-1] == str(pieces)
 
 
 def make_archives(reuse):
@@ -112,14 +117,7 @@ outlet = Outlet.objects.published().filter(coverage__isnull=False, slug__startsw
 word = piece.text.split()[5].strip(".,").lower()
 print(json.dumps({"piece": piece.slug, "person": person.slug, "outlet": outlet.slug, "word": word}))
 """
-    out = run(
-        [PY, "manage.py", "shell", "--no-imports", "-c", script],
-        timeout=60,
-        env={"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings"},
-        capture_output=True,
-        text=True,
-    ).stdout
-    picked = json.loads(out.strip().splitlines()[-1])
+    picked = json.loads(last_line_of_shell(database_url, script))
     return {
         "home": "/",
         "coverage list, page 1": "/coverage/",
