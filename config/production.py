@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
-from .settings import STORAGES, env_bool, env_list
+from .settings import MIDDLEWARE, STORAGES, env_bool, env_list
 
 DEBUG = False
 
@@ -34,6 +34,8 @@ CSRF_COOKIE_SECURE = not LOCAL_HTTP
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
 
 # Static files from the app itself, through WhiteNoise: compressed, with hashed names cached for a year.
+# (In development, runserver serves them from the apps' folders.)
+MIDDLEWARE = [*MIDDLEWARE[:1], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 
 LOGGING = {
