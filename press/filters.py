@@ -19,6 +19,9 @@ class SlugOrNameField(forms.ModelChoiceField):
     """Takes a slug, as links give it, or a name as a visitor types it ("The Guardian")."""
 
     def to_python(self, value):
+        if "\x00" in str(value):
+            # Refused before any lookup: PostgreSQL cannot even compare text holding a NUL.
+            raise ValidationError("Null characters are not allowed.", code="null_characters_not_allowed")
         try:
             return super().to_python(value)
         except ValidationError:
