@@ -1,7 +1,7 @@
 """Pages about people and places. Claims about them come through reverse relations (person.quotes,
 place.recommendations), so this app never imports press/."""
 
-from django.db.models import F, Min, Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
@@ -11,8 +11,6 @@ from config.seo import page_meta, visible
 from people.filters import PlaceFilter
 from people.models import Neighbourhood, Organization, Person, Place
 
-SOURCE = "passage__coverage__outlet"
-SOURCE_UNREAD = ("passage__coverage__text", "passage__coverage__search_document")
 MENTIONS_SHOWN = 20
 
 
@@ -48,16 +46,10 @@ class PersonListView(ListView):
 @require_safe
 def person_detail(request, slug):
     person = get_object_or_404(visible(Person.objects, request), slug=slug)
-    credits = list(person.credits.published().select_related("work", SOURCE).defer(*SOURCE_UNREAD))
-    quotes = list(
-        person.quotes.published()
-        .select_related(SOURCE, "said_to_outlet", "said_to_person")
-        .defer(*SOURCE_UNREAD)
-    )
+    credits = list(person.credits.published().with_source().select_related("work"))
+    quotes = list(person.quotes.published().with_source().select_related("said_to_outlet", "said_to_person"))
     recommendations = list(
-        person.recommendations.published()
-        .select_related("place__neighbourhood", SOURCE)
-        .defer(*SOURCE_UNREAD)
+        person.recommendations.published().with_source().select_related("place__neighbourhood")
     )
     answers = list(
         person.answers.published()
@@ -86,8 +78,8 @@ def person_detail(request, slug):
             "roles": list(dict.fromkeys(roles)),
             "credits": credits,
             "facts": person.facts.published()
-            .select_related(SOURCE, "work", "organization", "neighbourhood")
-            .defer(*SOURCE_UNREAD),
+            .with_source()
+            .select_related("work", "organization", "neighbourhood"),
             "quotes": quotes,
             "recommendations": recommendations,
             "answers": answers,
@@ -117,13 +109,12 @@ class PlaceListView(FilterView):
     def get_queryset(self):
         # Recommendations are press/ rows; their model is reached through the relation, not imported.
         recommendation_model = Place._meta.get_field("recommendations").related_model
-        recommendations = recommendation_model.objects.published().select_related("recommender", SOURCE)
+        recommendations = recommendation_model.objects.published().with_source().select_related("recommender")
         return (
             Place.objects.published()
             .select_related("neighbourhood")
             .prefetch_related(Prefetch("recommendations", queryset=recommendations))
             # Within a category, the order editors set on the recommendations in the admin.
-            .annotate(guide_order=Min("recommendations__order"))
             .order_by("category", F("guide_order").asc(nulls_last=True), "name")
         )
 
@@ -173,7 +164,7 @@ def place_detail(request, slug):
         {
             "place": place,
             "draft": not place.is_published,
-            "recommendations": place.recommendations.published().select_related("recommender", SOURCE),
+            "recommendations": place.recommendations.published().with_source().select_related("recommender"),
             "mentioned_in": place.mentioned_in.published().select_related("outlet")[:MENTIONS_SHOWN],
             **page_meta(
                 request,
@@ -197,7 +188,7 @@ def organization_detail(request, slug):
             "organization": organization,
             "draft": not organization.is_published,
             "works": organization.works.published(),
-            "facts": organization.facts.published().select_related("person", SOURCE),
+            "facts": organization.facts.published().with_source().select_related("person"),
             **page_meta(
                 request,
                 organization.name,
@@ -217,7 +208,7 @@ def neighbourhood_detail(request, slug):
         {
             "neighbourhood": neighbourhood,
             "places": neighbourhood.places.published(),
-            "facts": neighbourhood.facts.published().select_related("person", SOURCE),
+            "facts": neighbourhood.facts.published().with_source().select_related("person"),
             **page_meta(
                 request,
                 neighbourhood.name,

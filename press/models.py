@@ -1,7 +1,11 @@
+import functools
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 
 from people.images import Illustrated, image_constraints
@@ -337,7 +341,38 @@ class Passage(Editable):
             raise ValidationError({"text": error})
 
 
-class ClaimQuerySet(models.QuerySet):
+# What a claim's source link reads (includes/source.html, Coverage.source_label): the passage it points at,
+# the piece and the outlet's name. The rest of those rows, a piece's whole text above all, stays in the
+# database.
+SOURCE_LINK_READS = {
+    "passage": {"slug", "coverage"},
+    "passage__coverage": {"slug", "status", "published_at", "headline", "kind", "outlet"},
+    "passage__coverage__outlet": {"name"},
+}
+
+
+@functools.cache
+def source_link_unread(model):
+    unread = []
+    for path, read in SOURCE_LINK_READS.items():
+        related = model
+        for name in path.split("__"):
+            related = related._meta.get_field(name).related_model
+        unread += [
+            f"{path}__{field.name}"
+            for field in related._meta.concrete_fields
+            if not field.primary_key and field.name not in read
+        ]
+    return unread
+
+
+class SourceLinked(models.QuerySet):
+    def with_source(self):
+        """Each row with what its source link shows, fetched in the same query, and nothing more of it."""
+        return self.select_related("passage__coverage__outlet").defer(*source_link_unread(self.model))
+
+
+class ClaimQuerySet(SourceLinked):
     def published(self):
         return self.filter(live("passage__coverage__"))
 
@@ -400,7 +435,7 @@ class Cited(Editable):
         super().save(*args, **kwargs)
 
 
-class CreditQuerySet(models.QuerySet):
+class CreditQuerySet(SourceLinked):
     def published(self):
         return self.filter(live("work__") & live("person__"))
 
@@ -656,6 +691,26 @@ class Recommendation(Cited):
 
     def get_absolute_url(self):
         return self.place.get_absolute_url()
+
+
+@receiver(pre_save, sender=Recommendation)
+def remember_recommended_place(sender, instance, using, **kwargs):
+    # Moved to another place, the recommendation leaves the first one's guide order to refresh as well.
+    stored = Recommendation.objects.using(using).filter(pk=instance.pk) if instance.pk else None
+    instance.previous_place_id = stored.values_list("place", flat=True).first() if stored else None
+
+
+@receiver(post_save, sender=Recommendation)
+@receiver(post_delete, sender=Recommendation)
+def refresh_guide_order(sender, instance, using, **kwargs):
+    """The places a recommendation touched take the first order their recommendations now give them."""
+    places = {instance.place_id, getattr(instance, "previous_place_id", None)} - {None}
+    Place.objects.using(using).filter(pk__in=places).update(guide_order=first_guide_order(using))
+
+
+def first_guide_order(using):
+    recommendations = Recommendation.objects.using(using).filter(place=OuterRef("pk"))
+    return Subquery(recommendations.order_by("order").values("order")[:1])
 
 
 class Fact(Cited):

@@ -15,16 +15,12 @@ from press.filters import LIST_CAP, CoverageFilter
 from press.highlight import highlighted_text
 from press.models import Coverage, Credit, DatePrecision, Fact, Outlet, Quote, Recommendation, Work
 
-SOURCE = "passage__coverage__outlet"
 MENTIONS_SHOWN = 20  # pieces listed on a film's page; the coverage list has them all
-
-
-SOURCE_UNREAD = ("passage__coverage__text", "passage__coverage__search_document")
 
 
 def cited(queryset):
     """A published claim queryset with what its source link shows, fetched in the same query."""
-    return queryset.published().select_related(SOURCE).defer(*SOURCE_UNREAD)
+    return queryset.published().with_source()
 
 
 def film_facts(work):
@@ -62,7 +58,7 @@ def movie_data(work, credits, request):
 @require_safe
 def home(request):
     film = get_object_or_404(Work.objects.published().select_related("made_for"), slug=settings.FILM_SLUG)
-    credits = list(Credit.objects.published().filter(work=film).select_related("person", SOURCE))
+    credits = list(Credit.objects.published().filter(work=film).with_source().select_related("person"))
     milestones = list(cited(film.milestones.all()).select_related("platform"))
     coverage = Coverage.objects.published().for_lists().select_related("outlet")
     return render(
@@ -277,7 +273,7 @@ def coverage_detail(request, slug):
 @require_safe
 def work_detail(request, slug):
     work = get_object_or_404(visible(Work.objects, request).select_related("made_for"), slug=slug)
-    credits = list(Credit.objects.published().filter(work=work).select_related("person", SOURCE))
+    credits = list(Credit.objects.published().filter(work=work).with_source().select_related("person"))
     milestones = list(cited(work.milestones.all()).select_related("platform"))
     return render(
         request,
@@ -290,7 +286,7 @@ def work_detail(request, slug):
             "chart": milestone_chart(milestones),
             "appearances": cited(work.appearances.all()).select_related("outlet"),
             "facts": film_facts(work).prefetch_related(
-                Prefetch("disagrees_with", queryset=Fact.objects.published().select_related(SOURCE))
+                Prefetch("disagrees_with", queryset=Fact.objects.published().with_source())
             ),
             "coverage": work.mentioned_in.published().for_lists().select_related("outlet")[:MENTIONS_SHOWN],
             "coverage_count": work.mentioned_in.published()[: LIST_CAP + 1].count(),

@@ -7,6 +7,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.utils import timezone
+from django.utils.html import escape
 
 from people.models import Person, Place
 from press.models import Coverage, Recommendation
@@ -199,6 +200,39 @@ def test_editors_order_the_guide_in_the_changelist_and_the_places_page_follows(e
     html = visitor.get("/places/", {"category": "restaurant"}).content.decode()
     first_place = recommendations[0].place.name.replace("'", "&#x27;")
     assert html.index(last.place.name.replace("'", "&#x27;")) < html.index(first_place)
+
+
+def test_a_place_whose_recommendation_is_deleted_leaves_the_head_of_the_guide(editor_client, visitor):
+    recommended = list(Recommendation.objects.filter(place__category="restaurant").order_by("order"))
+    assert len(recommended) >= 2
+    first, second = recommended[0], recommended[1]
+
+    deleted = editor_client.post(admin_url(Recommendation, "delete", first.pk), {"post": "yes"}, follow=True)
+
+    assert deleted.status_code == 200
+    assert not Recommendation.objects.filter(pk=first.pk).exists()
+    html = visitor.get("/places/", {"category": "restaurant"}).content.decode()
+    assert html.index(listed(second.place)) < html.index(listed(first.place))
+
+
+def test_a_recommendation_moved_to_another_place_carries_its_order_there(visitor):
+    first, second = Recommendation.objects.filter(place__category="restaurant").order_by("order")[:2]
+    left_behind = first.place
+    newcomer = Place.objects.create(
+        name="Aardvark Diner", slug="aardvark-diner", category="restaurant", status="published"
+    )
+
+    first.place = newcomer
+    first.save()
+
+    html = visitor.get("/places/", {"category": "restaurant"}).content.decode()
+    assert html.index(listed(newcomer)) < html.index(listed(second.place))
+    assert html.index(listed(second.place)) < html.index(listed(left_behind))
+
+
+def listed(place):
+    """A place's entry in the guide (its name also turns up in recommendations' words)."""
+    return f'href="{place.get_absolute_url()}">{escape(place.name)}</a>'
 
 
 def form_data_of_changelist(response):
