@@ -289,7 +289,7 @@ def work_detail(request, slug):
                 Prefetch("disagrees_with", queryset=Fact.objects.published().with_source())
             ),
             "coverage": work.mentioned_in.published().for_lists().select_related("outlet")[:MENTIONS_SHOWN],
-            "coverage_count": work.mentioned_in.published()[: LIST_CAP + 1].count(),
+            "coverage_count": work.mentioned_in.published().order_by()[: LIST_CAP + 1].count(),
             **page_meta(
                 request,
                 work.title,
