@@ -1,10 +1,11 @@
 import django_filters
 
+from config.choices import ModelChoiceFilter
 from people.models import Neighbourhood, Place
 
 
 class PlaceFilter(django_filters.FilterSet):
-    neighbourhood = django_filters.ModelChoiceFilter(
+    neighbourhood = ModelChoiceFilter(
         queryset=Neighbourhood.objects.published(),
         to_field_name="slug",
         label="Neighbourhood",

@@ -3,6 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 
+from config.choices import ModelChoiceFilter
 from people.models import Person, Place
 from press.models import Coverage, Outlet, Work
 from press.search import best_first, search_coverage
@@ -90,7 +91,7 @@ class CoverageFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": "e.g. Speranza"}),
         error_messages={"invalid_choice": "There is no place “%(value)s” in the L.A. guide."},
     )
-    work = django_filters.ModelChoiceFilter(
+    work = ModelChoiceFilter(
         queryset=Work.objects.published(),
         to_field_name="slug",
         field_name="mentioned_works",
