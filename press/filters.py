@@ -123,7 +123,7 @@ class CoverageFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         words = self.form.cleaned_data.get("q")
         if words and self.form.cleaned_data.get("sort") in ("", "best"):
-            queryset = best_first(queryset, words, limit=LIST_CAP + 1)
+            queryset = best_first(queryset, words, limit=LIST_CAP + 1, unfiltered=self.queryset)
         return queryset
 
     def filter_outlet(self, queryset, name, outlet):

@@ -73,20 +73,20 @@ def search_query(words):
     return SearchQuery(words, config=CONFIG, search_type="websearch")
 
 
-def best_first(queryset, words, limit):
-    """Orders matches by rank on PostgreSQL, ranking at most `limit` of them.
+def best_first(matches, words, limit, *, unfiltered):
+    """The matches in order of rank on PostgreSQL, ranking at most `limit` of them.
 
     Ranking reads each match's whole search document, so a word found in most of a large archive would cost
     a read of most of it. The first `limit` matches the index yields are ranked instead: the list pages
-    through no more than that, and asks for more words when there are more matches.
+    through no more than that, and asks for more words when there are more matches. They are read back from
+    `unfiltered` (the list before any filter) by primary key, so that the database matches them once.
     """
-    if not has_full_text_search(queryset) or not parse_terms(words):
-        return queryset
-    query = search_query(words)
-    candidates = queryset.order_by().values("pk")[:limit]
+    if not has_full_text_search(matches) or not parse_terms(words):
+        return matches
+    candidates = matches.order_by().values("pk")[:limit]
     return (
-        queryset.filter(pk__in=candidates)
-        .annotate(rank=SearchRank(F("search_document"), query))
+        unfiltered.filter(pk__in=candidates)
+        .annotate(rank=SearchRank(F("search_document"), search_query(words)))
         .order_by("-rank", *NEWEST_FIRST)
     )
 
