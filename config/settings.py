@@ -56,6 +56,19 @@ for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     DATABASES[f"replica_{number}"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["config.routing.PrimaryReplicaRouter"]
 
+# Prepared statements on PostgreSQL (config.database): a number of runs after which a statement is prepared,
+# or 0 to send every statement whole, as a PgBouncer in transaction mode older than 1.21 needs.
+DATABASE_PREPARE_THRESHOLD = int(os.environ.get("DATABASE_PREPARE_THRESHOLD", 2))
+if DATABASE_PREPARE_THRESHOLD:
+    for database in DATABASES.values():
+        if database["ENGINE"].endswith("postgresql"):
+            from config.database import prepared_statement_options
+
+            database["OPTIONS"] = {
+                **database.get("OPTIONS", {}),
+                **prepared_statement_options(DATABASE_PREPARE_THRESHOLD),
+            }
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

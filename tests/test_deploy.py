@@ -25,7 +25,7 @@ def settings_under(**environment):
     script = (
         "import json; from django.conf import settings as s; print(json.dumps({"
         "'databases': {alias: {'name': db['NAME'], 'host': db['HOST'], 'age': db['CONN_MAX_AGE'], "
-        "'test': db.get('TEST', {})} for alias, db in s.DATABASES.items()}, "
+        "'test': db.get('TEST', {}), 'options': db['OPTIONS']} for alias, db in s.DATABASES.items()}, "
         "'cache': s.CACHES['default'], 'storages': s.STORAGES, 'media_url': s.MEDIA_URL, "
         "'img_src': s.SECURE_CSP['img-src'], 'csrf_origins': s.CSRF_TRUSTED_ORIGINS, "
         "'hsts': s.SECURE_HSTS_SECONDS, 'page_cache': s.PAGE_CACHE_SECONDS, "
@@ -57,6 +57,22 @@ def test_a_primary_and_read_replicas():
     assert [found[f"replica_{n}"]["host"] for n in (1, 2)] == ["db-replica-1", "db-replica-2"]
     assert found["replica_1"]["test"]["MIRROR"] == "default"
     assert {found[alias]["age"] for alias in ("default", "replica_1", "replica_2")} == {0}
+
+
+def test_postgresql_prepares_repeated_statements_unless_a_pooler_forbids_it():
+    primary_and_replica = {
+        "DATABASE_URL": "postgres://app:secret@db-primary:5432/pressroom",
+        "DATABASE_REPLICA_URLS": "postgres://app:secret@db-replica-1:5432/pressroom",
+    }
+    prepared = settings_under(**primary_and_replica)["databases"]
+    behind_pgbouncer = settings_under(**primary_and_replica, DATABASE_PREPARE_THRESHOLD="0")["databases"]
+    on_sqlite = settings_under(DATABASE_URL="sqlite:///never-opened.sqlite3")["databases"]
+
+    for alias in ("default", "replica_1", "archive"):
+        assert prepared[alias]["options"]["server_side_binding"] is True
+        assert prepared[alias]["options"]["prepare_threshold"] == 2
+        assert "server_side_binding" not in behind_pgbouncer[alias]["options"]
+    assert "server_side_binding" not in on_sqlite["default"]["options"]
 
 
 def test_visitors_read_from_replicas_and_editors_from_the_primary(settings, monkeypatch):
