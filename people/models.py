@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+from config.links import slug_url
 from people.images import Illustrated, image_constraints
 from people.publishing import Editable, HasCard, KeyedManager, Publishable
 
@@ -32,7 +32,7 @@ class Person(HasCard, Illustrated, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:person-detail", kwargs={"slug": self.slug})
+        return slug_url("people:person-detail", self.slug)
 
     def card_text(self):
         return self.name, self.description or "In the First Kiss press room"
@@ -63,7 +63,7 @@ class Organization(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:organization-detail", kwargs={"slug": self.slug})
+        return slug_url("people:organization-detail", self.slug)
 
 
 class NeighbourhoodQuerySet(models.QuerySet):
@@ -86,7 +86,7 @@ class Neighbourhood(Editable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:neighbourhood-detail", kwargs={"slug": self.slug})
+        return slug_url("people:neighbourhood-detail", self.slug)
 
 
 class Place(HasCard, Illustrated, Publishable):
@@ -162,7 +162,7 @@ class Place(HasCard, Illustrated, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:place-detail", kwargs={"slug": self.slug})
+        return slug_url("people:place-detail", self.slug)
 
     def card_text(self):
         where = f" in {self.neighbourhood.name}" if self.neighbourhood_id else ""

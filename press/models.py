@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
-from django.urls import reverse
 
+from config.links import slug_url
 from people.images import Illustrated, image_constraints
 from people.models import Neighbourhood, Organization, Person, Place
 from people.publishing import Editable, HasCard, KeyedManager, Publishable, live
@@ -119,7 +119,7 @@ class Outlet(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("press:outlet-detail", kwargs={"slug": self.slug})
+        return slug_url("press:outlet-detail", self.slug)
 
 
 class Work(HasCard, Illustrated, Publishable):
@@ -170,7 +170,7 @@ class Work(HasCard, Illustrated, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("press:work-detail", kwargs={"slug": self.slug})
+        return slug_url("press:work-detail", self.slug)
 
     def card_text(self):
         return self.title, self.logline
@@ -271,7 +271,7 @@ class Coverage(HasCard, Illustrated, Publishable, VaguelyDated):
         return self.headline
 
     def get_absolute_url(self):
-        return reverse("press:coverage-detail", kwargs={"slug": self.slug})
+        return slug_url("press:coverage-detail", self.slug)
 
     def card_text(self):
         return self.headline, f"{self.outlet_display}, {self.date_display}"

@@ -8,9 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import RequestFactory
+from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
 from django.views.defaults import server_error
 from PIL import Image
 
+from config.links import slug_url
 from people.models import Place
 from press.charts import milestone_chart
 from press.models import Coverage, Milestone
@@ -221,3 +223,27 @@ def test_the_500_page_is_in_the_sites_design():
     assert response.status_code == 500
     assert b"Something went wrong" in response.content
     assert b"/static/css/site.css" in response.content
+
+
+@pytest.mark.parametrize("script_prefix", ["/", "/press-room/"])
+def test_page_links_are_what_reverse_gives_under_any_mount_point(script_prefix):
+    """Object links are built from each route's reversed path; they must stay exactly what reverse() gives."""
+    routes = [
+        "press:coverage-detail",
+        "press:work-detail",
+        "press:outlet-detail",
+        "people:person-detail",
+        "people:place-detail",
+        "people:organization-detail",
+        "people:neighbourhood-detail",
+    ]
+    previous = get_script_prefix()
+    set_script_prefix(script_prefix)
+    try:
+        for name in routes:
+            for slug in ("first-kiss", "a_1", "UPPER-case"):
+                assert slug_url(name, slug) == reverse(name, kwargs={"slug": slug})
+            with pytest.raises(NoReverseMatch):
+                slug_url(name, "not a slug/..")
+    finally:
+        set_script_prefix(previous)
