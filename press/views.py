@@ -290,6 +290,7 @@ def work_detail(request, slug):
             ),
             "coverage": work.mentioned_in.published().for_lists().select_related("outlet")[:MENTIONS_SHOWN],
             "coverage_count": work.mentioned_in.published().order_by()[: LIST_CAP + 1].count(),
+            "coverage_cap": LIST_CAP,
             **page_meta(
                 request,
                 work.title,

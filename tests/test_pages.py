@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from people.models import Person, Place
 from people.publishing import PublicationStatus
-from press.models import Appearance, Coverage, Credit, Fact, Milestone, Passage
+from press.models import Appearance, Coverage, Credit, Fact, Milestone, Passage, Work
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +199,31 @@ def test_a_place_with_coordinates_links_to_openstreetmap(client):
 
 def test_a_place_without_coordinates_says_so(client):
     assert "No source gives its address or coordinates" in page(client, "/places/speranza/")
+
+
+def mention_the_film(count):
+    film = Work.objects.get(slug="first-kiss")
+    pieces = Coverage.objects.bulk_create(
+        Coverage(headline=f"Mention {n}", slug=f"mention-{n}", kind="article", status="published")
+        for n in range(count)
+    )
+    Coverage.mentioned_works.through.objects.bulk_create(
+        Coverage.mentioned_works.through(coverage=piece, work=film) for piece in pieces
+    )
+
+
+def test_a_films_page_links_to_every_piece_that_mentions_it(client):
+    mention_the_film(40)
+    total = Coverage.objects.published().filter(mentioned_works__slug="first-kiss").count()
+
+    html = page(client, "/films/first-kiss/")
+
+    assert f'href="/coverage/?work=first-kiss">All {total} pieces that mention First Kiss</a>' in html
+
+
+def test_a_film_mentioned_past_the_lists_cap_says_more_than_the_cap(client):
+    mention_the_film(1001)
+
+    html = page(client, "/films/first-kiss/")
+
+    assert "More than 1,000 pieces mention First Kiss: browse them in the coverage list</a>" in html
