@@ -98,7 +98,10 @@ def make_archives(reuse):
     seconds = {}
     for url, scale, pieces in [(ARCHIVE, 1.0, 100_000), (SMALL_ARCHIVE, 0.0001, 10)]:
         if reuse and archive_is_whole(url, pieces):
-            print(f"== reusing {url.rsplit('/', 1)[1]} ({pieces:,} synthetic pieces)")
+            print(
+                f"== reusing {url.rsplit('/', 1)[1]} ({pieces:,} synthetic pieces), migrated to this commit"
+            )
+            manage("migrate", "--database", "archive", "--verbosity", "0", database_url=url)
             continue
         print(f"== make_archive --scale {scale} into {url.rsplit('/', 1)[1]}")
         started = time.monotonic()

@@ -261,6 +261,8 @@ class Coverage(HasCard, Illustrated, Publishable, VaguelyDated):
             SearchDocumentIndex(fields=["search_document"], name="coverage_search_document"),
             # The public list's order, so that a page of it is read from the index, not sorted from all rows.
             NullsLastIndex(F("date").desc(nulls_last=True), "headline", name="coverage_newest_first"),
+            # Its "oldest first" order; ascending keys keep NULLs last unasked, as that order wants them.
+            models.Index(fields=["date", "headline"], name="coverage_oldest_first"),
             # The home page's few featured pieces, found without reading the rest.
             models.Index(
                 fields=["feature_order", "headline"], condition=Q(featured=True), name="coverage_featured"
