@@ -132,6 +132,8 @@ print(json.dumps({"piece": piece.slug, "person": person.slug, "outlet": example.
         "coverage list, page 1": "/coverage/",
         "coverage list, page 2,000": "/coverage/?page=2000",
         "coverage list, filtered": f"/coverage/?outlet={picked['outlet']}&kind={picked['kind']}",
+        "coverage list, oldest first": "/coverage/?sort=oldest",
+        "coverage list, outlet A to Z": "/coverage/?sort=outlet",
         "coverage search": f"/coverage/?q={picked['word']}",
         "coverage detail": f"/coverage/{picked['piece']}/",
         "L.A. guide": "/places/",
