@@ -1,7 +1,31 @@
 """Indexes that read the same on PostgreSQL and SQLite."""
 
 from django.contrib.postgres.indexes import GinIndex
+from django.db.backends.ddl_references import Reference
 from django.db.models import Index
+
+
+class WithoutNullsLast(Reference):
+    """An index's columns without "NULLS LAST", still following a renamed table: SQLite rebuilds a table
+    under a temporary name and renames it, and a statement frozen into text would name the temporary one."""
+
+    def __init__(self, columns):
+        self.columns = columns
+
+    def references_table(self, table):
+        return self.columns.references_table(table)
+
+    def references_column(self, table, column):
+        return self.columns.references_column(table, column)
+
+    def rename_table_references(self, old_table, new_table):
+        self.columns.rename_table_references(old_table, new_table)
+
+    def rename_column_references(self, table, old_column, new_column):
+        self.columns.rename_column_references(table, old_column, new_column)
+
+    def __str__(self):
+        return str(self.columns).replace(" NULLS LAST", "")
 
 
 class NullsLastIndex(Index):
@@ -14,7 +38,7 @@ class NullsLastIndex(Index):
     def create_sql(self, model, schema_editor, using="", **kwargs):
         statement = super().create_sql(model, schema_editor, using=using, **kwargs)
         if schema_editor.connection.vendor == "sqlite":
-            return str(statement).replace(" NULLS LAST", "")
+            statement.parts["columns"] = WithoutNullsLast(statement.parts["columns"])
         return statement
 
 
