@@ -3,7 +3,15 @@ from django.db.models import Q
 
 from config.links import slug_url
 from people.images import Illustrated, image_constraints
-from people.publishing import Editable, HasCard, KeyedManager, Publishable
+from people.publishing import (
+    Editable,
+    HasCard,
+    KeyedManager,
+    Publishable,
+    WithinCalendar,
+    calendar_constraint,
+    publication_constraints,
+)
 
 
 class Person(HasCard, Illustrated, Publishable):
@@ -26,7 +34,7 @@ class Person(HasCard, Illustrated, Publishable):
         ordering = ["sort_name", "name"]
         verbose_name_plural = "people"
         permissions = [("publish_person", "Can publish and unpublish people")]
-        constraints = image_constraints("person")
+        constraints = [*image_constraints("person"), *publication_constraints("person")]
 
     def __str__(self):
         return self.name
@@ -58,6 +66,7 @@ class Organization(Publishable):
     class Meta:
         ordering = ["name"]
         permissions = [("publish_organization", "Can publish and unpublish organizations")]
+        constraints = publication_constraints("organization")
 
     def __str__(self):
         return self.name
@@ -123,7 +132,12 @@ class Place(HasCard, Illustrated, Publishable):
         default=OpeningStatus.UNVERIFIED,
         help_text="Whether the place still trades, as of the date it was last checked.",
     )
-    last_checked = models.DateField(null=True, blank=True, help_text="When someone last checked the status.")
+    last_checked = models.DateField(
+        null=True,
+        blank=True,
+        validators=[WithinCalendar()],
+        help_text="When someone last checked the status.",
+    )
     # The place's order in the L.A. guide: the first its recommendations give it, empty when none do. Kept by
     # the recommendations as they are saved and deleted, so that the guide reads an index instead of sorting
     # every place by an aggregate.
@@ -135,6 +149,8 @@ class Place(HasCard, Illustrated, Publishable):
         indexes = [models.Index(fields=["category", "guide_order", "name"], name="place_guide_order")]
         constraints = [
             *image_constraints("place"),
+            *publication_constraints("place"),
+            calendar_constraint("place", "last_checked"),
             models.CheckConstraint(
                 name="place_latitude_in_range",
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),

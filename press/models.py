@@ -4,16 +4,27 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Extract
+from django.db.models.lookups import Exact
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from config.links import slug_url
 from people.images import Illustrated, image_constraints
 from people.models import Neighbourhood, Organization, Person, Place
-from people.publishing import Editable, HasCard, KeyedManager, Publishable, live
+from people.publishing import (
+    Editable,
+    HasCard,
+    KeyedManager,
+    Publishable,
+    WithinCalendar,
+    calendar_constraint,
+    live,
+    publication_constraints,
+)
 from press import passages
 from press.indexes import NullsLastIndex, SearchDocumentIndex
-from press.search import WeightedDocument
+from press.search import INDEXED_CHARACTERS, WeightedDocument
 
 
 class DatePrecision(models.TextChoices):
@@ -23,9 +34,17 @@ class DatePrecision(models.TextChoices):
     UNKNOWN = "unknown", "Not given by the sources"
 
 
+def day_of(field_name, part):
+    """The day or month of a date field, cast to a date first: validating a constraint, Django puts the
+    value in as a parameter, and PostgreSQL cannot tell the type of a bare parameter inside EXTRACT."""
+    return Extract(Cast(field_name, models.DateField()), part)
+
+
 def date_precision_constraints(model_name):
-    """The date agrees with its precision: none when unknown, the 1st for a month, 1 January for a year."""
+    """The date agrees with its precision: none when unknown, the 1st for a month, 1 January for a year;
+    and it lies within the calendar editors may use."""
     return [
+        calendar_constraint(model_name, "date"),
         models.CheckConstraint(
             name=f"{model_name}_date_given_unless_unknown",
             condition=Q(date_precision=DatePrecision.UNKNOWN, date__isnull=True)
@@ -34,12 +53,13 @@ def date_precision_constraints(model_name):
         ),
         models.CheckConstraint(
             name=f"{model_name}_month_precision_on_first",
-            condition=~Q(date_precision=DatePrecision.MONTH) | Q(date__day=1),
+            condition=~Q(date_precision=DatePrecision.MONTH) | Exact(day_of("date", "day"), 1),
             violation_error_message="A date known only to the month is stored as the 1st of that month.",
         ),
         models.CheckConstraint(
             name=f"{model_name}_year_precision_on_new_year",
-            condition=~Q(date_precision=DatePrecision.YEAR) | Q(date__month=1, date__day=1),
+            condition=~Q(date_precision=DatePrecision.YEAR)
+            | (Exact(day_of("date", "month"), 1) & Exact(day_of("date", "day"), 1)),
             violation_error_message="A date known only to the year is stored as 1 January of that year.",
         ),
     ]
@@ -49,7 +69,10 @@ class VaguelyDated(models.Model):
     """A date as precise as the sources allow, and the words they used for it."""
 
     date = models.DateField(
-        null=True, blank=True, help_text="Only as precise as the sources: see the precision beside it."
+        null=True,
+        blank=True,
+        validators=[WithinCalendar()],
+        help_text="Only as precise as the sources: see the precision beside it.",
     )
     date_precision = models.CharField(
         max_length=8,
@@ -108,11 +131,12 @@ class Outlet(Publishable):
         ordering = ["name"]
         permissions = [("publish_outlet", "Can publish and unpublish outlets")]
         constraints = [
+            *publication_constraints("outlet"),
             models.CheckConstraint(
                 name="outlet_not_its_own_parent",
                 condition=~Q(parent=F("pk")),
                 violation_error_message="An outlet cannot be its own parent.",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -154,6 +178,7 @@ class Work(HasCard, Illustrated, Publishable):
         permissions = [("publish_work", "Can publish and unpublish works")]
         constraints = [
             *image_constraints("work"),
+            *publication_constraints("work"),
             models.CheckConstraint(
                 name="work_runtime_positive",
                 condition=Q(runtime_minutes__isnull=True) | Q(runtime_minutes__gt=0),
@@ -246,7 +271,7 @@ class Coverage(HasCard, Illustrated, Publishable, VaguelyDated):
     mentioned_works = models.ManyToManyField(Work, blank=True, related_name="mentioned_in")
     mentioned_organizations = models.ManyToManyField(Organization, blank=True, related_name="mentioned_in")
     search_document = models.GeneratedField(
-        expression=WeightedDocument(), output_field=SearchVectorField(null=True), db_persist=True
+        expression=WeightedDocument(INDEXED_CHARACTERS), output_field=SearchVectorField(null=True), db_persist=True
     )
 
     objects = KeyedManager.from_queryset(CoverageQuerySet)()
@@ -256,7 +281,11 @@ class Coverage(HasCard, Illustrated, Publishable, VaguelyDated):
         verbose_name = "piece of coverage"
         verbose_name_plural = "coverage"
         permissions = [("publish_coverage", "Can publish, unpublish and feature coverage")]
-        constraints = [*date_precision_constraints("coverage"), *image_constraints("coverage")]
+        constraints = [
+            *date_precision_constraints("coverage"),
+            *image_constraints("coverage"),
+            *publication_constraints("coverage"),
+        ]
         indexes = [
             SearchDocumentIndex(fields=["search_document"], name="coverage_search_document"),
             # The public list's order, so that a page of it is read from the index, not sorted from all rows.
@@ -274,6 +303,36 @@ class Coverage(HasCard, Illustrated, Publishable, VaguelyDated):
 
     def get_absolute_url(self):
         return slug_url("press:coverage-detail", self.slug)
+
+    def clean(self):
+        super().clean()
+        # The passage inline of the admin checks this itself, with the passages as the same save leaves them.
+        if self.pk and not self._state.adding and not getattr(self, "passages_checked_by_form", False):
+            stored = {passage.pk: passage.text for passage in self.passages.all()}
+            if message := self.orphaning_message(stored):
+                raise ValidationError({"text": message})
+
+    def orphaning_message(self, passage_texts):
+        """None when self.text still holds every passage of passage_texts ({passage pk: its words}, as the
+        save leaves them); else words for the editor naming each passage lost and the claims citing it."""
+        lost = [pk for pk, words in passage_texts.items() if passages.locate(words, self.text) is None]
+        if not lost:
+            return None
+        described = []
+        for passage in Passage.objects.filter(pk__in=lost).order_by("pk"):
+            claims = passage.citing_claims()
+            cited_by = "; ".join(
+                f"{claim._meta.verbose_name} “{passages.excerpt(str(claim), 60)}”" for claim in claims
+            )
+            described.append(
+                f"“{passages.excerpt(passage.text, 60)}” ({cited_by or 'cited by no claim yet'})"
+            )
+        count = f"{len(lost)} cited passage{'s' if len(lost) > 1 else ''}"
+        return (
+            f"This text no longer holds the words of {count}, so what rests on them would lose its source: "
+            f"{'; '.join(described)}. Keep those words, or change or remove the passages and their claims "
+            "first."
+        )
 
     def card_text(self):
         return self.headline, f"{self.outlet_display}, {self.date_display}"
@@ -330,10 +389,31 @@ class Passage(Editable):
     def anchor(self):
         return f"passage-{self.slug}"
 
+    def citing_claims(self):
+        """Every claim (quote, milestone, appearance, recommendation, fact, credit) citing this passage."""
+        claims = []
+        for relation in self._meta.related_objects:
+            if relation.one_to_many and relation.field.name == "passage":
+                claims += relation.related_model._default_manager.filter(passage=self).order_by("pk")
+        return claims
+
     def clean(self):
         super().clean()
         if self.coverage_id is None or not self.text:
             return
+        if self.pk and not self._state.adding:
+            for claim in self.citing_claims():
+                words = (
+                    getattr(claim, claim.QUOTED_FIELD, None) if getattr(claim, "QUOTED_FIELD", None) else None
+                )
+                if words and passages.locate(words, self.text) is None:
+                    claim_name = f"{claim._meta.verbose_name} “{passages.excerpt(str(claim), 60)}”"
+                    raise ValidationError(
+                        {
+                            "text": f"The {claim_name} cites words these no longer hold: "
+                            f"“{passages.excerpt(words, 80)}”. Keep them, or change that claim first."
+                        }
+                    )
         source = f"the text of “{self.coverage}”"
         if not self.coverage.text:
             raise ValidationError(
@@ -576,7 +656,12 @@ class Quote(Cited):
     class Meta:
         ordering = ["passage__coverage", "passage"]
         constraints = [
-            models.UniqueConstraint(fields=["passage"], name="quote_one_per_passage"),
+            models.UniqueConstraint(
+                fields=["passage"],
+                name="quote_one_per_passage",
+                violation_error_message="A passage holds one quote, and another quote already cites these "
+                "words: cite the words of this quote alone.",
+            ),
             models.CheckConstraint(
                 name="quote_has_speaker",
                 condition=Q(speaker__isnull=False) | ~Q(speaker_description=""),
@@ -625,7 +710,11 @@ class Milestone(Cited, VaguelyDated):
                 condition=Q(views__gt=0),
                 violation_error_message="A view count is a positive number.",
             ),
-            models.UniqueConstraint(fields=["passage", "views"], name="milestone_once_per_passage"),
+            models.UniqueConstraint(
+                fields=["passage", "views"],
+                name="milestone_once_per_passage",
+                violation_error_message="Another milestone already gives these views from these words.",
+            ),
             *date_precision_constraints("milestone"),
         ]
 
@@ -746,7 +835,11 @@ class Fact(Cited):
     class Meta:
         ordering = ["topic", "passage__coverage", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["passage", "statement"], name="fact_once_per_passage"),
+            models.UniqueConstraint(
+                fields=["passage", "statement"],
+                name="fact_once_per_passage",
+                violation_error_message="Another fact already makes this statement from these words.",
+            ),
             models.CheckConstraint(
                 name="fact_is_about_something",
                 condition=Q(person__isnull=False)
