@@ -10,6 +10,7 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connections
 from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models.functions import Left
 from django.utils.deconstruct import deconstructible
 
 CONFIG = "english"
@@ -18,18 +19,30 @@ NEWEST_FIRST = [F("date").desc(nulls_last=True), "headline"]
 TERMS = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 
 
+# PostgreSQL refuses a search document whose words take more than 1 MB ("string is too long for
+# tsvector"), which a pasted text of distinct words reaches. Only the first characters of the summary and
+# the text are indexed: at most 4 bytes a character in UTF-8, the three fields stay under that limit.
+TSVECTOR_MAX_BYTES = 1_048_575
+INDEXED_CHARACTERS = {"headline": 300, "summary": 20_000, "text": 200_000}
+assert sum(INDEXED_CHARACTERS.values()) * 4 < TSVECTOR_MAX_BYTES
+
+
 @deconstructible(path="press.search.WeightedDocument")
 class WeightedDocument(Func):
-    """The search document: weighted lexemes on PostgreSQL, NULL elsewhere (SQLite searches the fields)."""
+    """The search document: weighted lexemes on PostgreSQL, NULL elsewhere (SQLite searches the fields).
+
+    indexed: {field: characters}, how much of each field's start is indexed (INDEXED_CHARACTERS)."""
 
     output_field = SearchVectorField()
 
-    def __init__(self):
-        super().__init__(
-            SearchVector("headline", weight="A", config=CONFIG)
-            + SearchVector("summary", weight="B", config=CONFIG)
-            + SearchVector("text", weight="C", config=CONFIG)
-        )
+    def __init__(self, indexed=None):
+        self.indexed = indexed
+        weights = dict(zip(WEIGHTS, "ABC", strict=True))
+        parts = [
+            SearchVector(Left(field, indexed[field]) if indexed else field, weight=weight, config=CONFIG)
+            for field, weight in weights.items()
+        ]
+        super().__init__(parts[0] + parts[1] + parts[2])
 
     def as_sql(self, compiler, connection, **extra_context):
         return compiler.compile(self.source_expressions[0])
