@@ -1,6 +1,11 @@
-"""Response headers Django has no setting for, and the client's address behind a known number of proxies."""
+"""Response headers Django has no setting for, the client's address behind a known number of proxies, the
+username a sign-in attempt is counted under, and admin addresses refused before they reach the database."""
+
+import functools
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
 
 
 class PermissionsPolicyMiddleware:
@@ -30,3 +35,48 @@ def client_address(request):
     if proxies and len(forwarded) >= proxies:
         return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+# django-axes keeps the attempted username in a 255-character column (axes.models.AccessAttempt.username).
+ATTEMPTED_USERNAME_LENGTH = 255
+
+
+def attempted_username(request, credentials=None):
+    """The username a sign-in attempt is counted under (AXES_USERNAME_CALLABLE): as typed, cut to what the
+    lockout's column holds, without NUL (which PostgreSQL cannot store). A longer name is then refused like
+    any other failed sign-in, and still counted, instead of failing to be written."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD) if source else None
+    if not isinstance(username, str):
+        return username
+    return username.replace("\x00", "")[:ATTEMPTED_USERNAME_LENGTH]
+
+
+class RefuseNulInAdminQueryMiddleware:
+    """Answers 400 to an admin address whose query string holds a NUL character.
+
+    The admin hands query values (list filters, field lookups, search, date drill-down, autocomplete terms,
+    the CSV export's filters) to the database as they come, and PostgreSQL refuses any text holding NUL with
+    an error. No filter or search of the admin has a use for one, so the request is refused whole, with a
+    message, before any view runs. Posted forms are not refused here: their fields refuse NUL themselves,
+    with a form error that keeps what was typed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(admin_prefix()) and any(
+            "\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values
+        ):
+            return HttpResponseBadRequest(
+                "This admin address holds a NUL character (%00), which no filter, search or lookup accepts. "
+                "Go back to the list and choose the filter again.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+@functools.cache
+def admin_prefix():
+    return reverse("admin:index")

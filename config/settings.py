@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.routing.PrimaryForEditorsMiddleware",
+    "config.middleware.RefuseNulInAdminQueryMiddleware",
     "config.pagecache.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -215,8 +216,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "config.middleware.client_address"
+AXES_USERNAME_CALLABLE = "config.middleware.attempted_username"
 # How many proxies (load balancers) in front of the app add to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+
+# A piece's change form sends some 16 fields for each passage and the claim citing it: Django's default of
+# 1,000 fields refused a piece with 240 passages, and its 2.5 MB a long text. Room for 2,000 cited passages
+# and a text of several megabytes, still bounded against a flood of fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 50_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

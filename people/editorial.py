@@ -2,19 +2,27 @@
 that says so), the draft -> in review -> published workflow with its permissions, and image thumbnails."""
 
 import json
+import re
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
-from django.contrib.admin import ActionLocation
+from django.contrib.admin import ActionLocation, helpers
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import model_ngettext
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError
 from django.db.models.fields.files import FieldFile
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from people.publishing import Editable, PublicationStatus, live
+from people.publishing import EARLIEST_YEAR, LATEST_YEAR, Editable, PublicationStatus, live
 
 AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 BOTH_PLACES = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
@@ -49,7 +57,181 @@ def shown_value(field, value):
     return f"“{Truncator(str(value)).chars(60)}”"
 
 
-class AuditedAdmin(admin.ModelAdmin):
+def is_valid_key(field, value):
+    """Whether value (a str from a form or a query) can be looked up in field (a model field) at all: a
+    number for an integer key, within the column's range. Raises nothing."""
+    try:
+        field.run_validators(field.to_python(value))
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+class ValidKeysOnly:
+    """An autocomplete that shows only the chosen keys its model could hold: a form coming back with errors
+    may carry any text in that field (outlet=abc), which Django's widget would look up as it is."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key_name = getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        key_field = remote.model._meta.get_field(key_name)
+        value = [item for item in value if item in (None, "") or is_valid_key(key_field, str(item))]
+        return super().optgroups(name, value, attr)
+
+
+class CheckedAutocompleteSelect(ValidKeysOnly, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(ValidKeysOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class CheckedAutocompletes:
+    """For a ModelAdmin or an inline: its autocompletes show only keys that can exist."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and type(formfield.widget) is AutocompleteSelect:
+            formfield.widget = self.checked_autocomplete(db_field, CheckedAutocompleteSelect, kwargs)
+        return formfield
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if formfield is not None and type(formfield.widget) is AutocompleteSelectMultiple:
+            formfield.widget = self.checked_autocomplete(db_field, CheckedAutocompleteSelectMultiple, kwargs)
+        return formfield
+
+    def checked_autocomplete(self, db_field, widget_class, kwargs):
+        return widget_class(db_field, self.admin_site, using=kwargs.get("using"))
+
+
+class BadListAddress(Exception):
+    """A changelist address (filters, lookups, drill-down) the list cannot answer; its text says why."""
+
+
+def refusal_message(error):
+    """Words for an editor when the database refused a save (error: IntegrityError or DataError): the
+    message of the constraint it names, found among every model's named constraints, else its own text."""
+    text = str(error)
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            if re.search(rf"\b{re.escape(constraint.name)}\b", text):
+                return str(constraint.get_violation_error_message())
+        if match := re.search(rf"UNIQUE constraint failed: {re.escape(model._meta.db_table)}\.", text):
+            columns = {part.split(".")[-1] for part in text[match.start() :].split(":", 1)[1].split(",")}
+            for constraint in model._meta.constraints:
+                fields = getattr(constraint, "fields", ())
+                if fields and {model._meta.get_field(name).column for name in fields} == columns:
+                    return str(constraint.get_violation_error_message())
+    return f"The database refused it ({text.splitlines()[0][:200]})."
+
+
+def refusing(form_class, message):
+    """The form class, made invalid with message as its error, so the admin shows it again as typed."""
+
+    class RefusedForm(form_class):
+        def clean(self):
+            super().clean()
+            raise ValidationError(
+                f"Nothing was saved: {message} What you typed is still below; change it and save again."
+            )
+
+    RefusedForm.__name__ = form_class.__name__
+    return RefusedForm
+
+
+class HardenedAdmin(CheckedAutocompletes):
+    """For a ModelAdmin: whatever staff send, a form error, a message or a 4xx, never a server error.
+
+    A save the database refuses comes back as the form as typed, with the reason; a list address that
+    cannot be answered (a drill-down to the year 9999, a lookup on a value the column cannot hold) says so;
+    an action on a selection that names no row of the list does nothing and says why. Every admin of ours
+    has it; harden_registered_admins() gives it to those libraries register (django-axes, auth)."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (IntegrityError, DataError) as error:
+            # Django ran the save in a transaction, now rolled back: nothing of it is stored. The constraint
+            # is one the forms do not check (it spans rows of one save, or fields the form does not show).
+            if request.method != "POST":
+                raise
+            request.refused_save = refusal_message(error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if refused := getattr(request, "refused_save", None):
+            return refusing(form, refused)
+        return form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "GET":
+            shown_rows_notes(request, context.get("inline_admin_formsets", []))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except BadListAddress as error:
+            return self.bad_list_address(request, error)
+
+    def get_changelist_instance(self, request):
+        """The changelist, or BadListAddress (rather than Django's "database error" page) when its address
+        asks for what the list cannot answer."""
+        self.check_drilldown(request)
+        try:
+            return super().get_changelist_instance(request)
+        except IncorrectLookupParameters as error:
+            raise BadListAddress(
+                "These filters or lookups are not ones this list offers, or name values its rows cannot hold."
+            ) from error
+
+    def check_drilldown(self, request):
+        """Refuses a date drill-down outside the editors' calendar: Django would compute the next year past
+        the year 9999 and fail."""
+        if not self.date_hierarchy:
+            return
+        for part in ("year", "month", "day"):
+            value = request.GET.get(f"{self.date_hierarchy}__{part}")
+            if value is None:
+                continue
+            try:
+                number = int(value)
+            except ValueError:
+                number = None
+            if part == "year" and (number is None or not EARLIEST_YEAR <= number <= LATEST_YEAR):
+                raise BadListAddress(
+                    f"The list goes by year from {EARLIEST_YEAR} to {LATEST_YEAR}; “{value[:20]}” is not one."
+                )
+            if number is None:
+                raise BadListAddress(f"“{value[:20]}” is not a {part} of the calendar.")
+
+    def bad_list_address(self, request, error):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "This list cannot be shown",
+            "subtitle": None,
+            "message": str(error),
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/bad_list_address.html", context, status=400)
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        """Runs the chosen action, unless the selection names keys no row of this list can have."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(is_valid_key(self.opts.pk, value) for value in selected):
+            self.message_user(
+                request,
+                "The selection names rows this list cannot hold; nothing was done. Select the rows again.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, *args, **kwargs)
+
+
+class AuditedAdmin(HardenedAdmin, admin.ModelAdmin):
     """Stamps who made and changed each row (shown read-only) and writes what changed into its history."""
 
     show_facets = admin.ShowFacets.ALWAYS
@@ -94,6 +276,17 @@ class AuditedAdmin(admin.ModelAdmin):
             if name in form.fields
         ]
         return f"{summary} {'; '.join(changes)}."
+
+
+def harden_registered_admins(site):
+    """Re-registers each ModelAdmin of site that lacks HardenedAdmin (those of libraries) with it mixed in.
+    Call once every admin module is loaded (AppConfig.ready of an app after django.contrib.admin)."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, HardenedAdmin):
+            continue
+        admin_class = type(model_admin)
+        site.unregister(model)
+        site.register(model, type(f"Hardened{admin_class.__name__}", (HardenedAdmin, admin_class), {}))
 
 
 def with_disabled_fields(form_class, names=None):
@@ -286,7 +479,7 @@ class IllustratedAdmin(admin.ModelAdmin):
         )
 
 
-class FetchedChoiceAutocomplete(AutocompleteSelect):
+class FetchedChoiceAutocomplete(CheckedAutocompleteSelect):
     """An autocomplete that labels its chosen row with the object its form already holds, instead of a
     query per widget: an inline of 300 rows then costs what an inline of one does."""
 
@@ -302,20 +495,68 @@ class FetchedChoiceAutocomplete(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class FetchedChoicesInline(admin.options.InlineModelAdmin):
+def shown_in_part(formset_class, limit):
+    """The inline formset class, showing its first `limit` stored rows only; `more_rows` says if there are
+    more. The rows not shown are not in the form, so a save leaves them as they are."""
+
+    class ShownInPart(formset_class):
+        more_rows = False
+
+        def get_queryset(self):
+            if not hasattr(self, "_queryset"):
+                rows = list(super().get_queryset()[: limit + 1])
+                self.more_rows = len(rows) > limit
+                self._queryset = rows[:limit]
+            return self._queryset
+
+    ShownInPart.__name__ = formset_class.__name__
+    return ShownInPart
+
+
+def shown_rows_notes(request, inline_admin_formsets):
+    """Tells the editor, in a message, of each inline that shows part of its rows, linking to them all."""
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        if not getattr(formset, "more_rows", False):
+            continue
+        opts = formset.model._meta
+        shown = f"This form shows the first {len(formset.get_queryset())} {inline.opts.verbose_name_plural}"
+        try:
+            changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        except NoReverseMatch:
+            messages.info(request, f"{shown}; a save leaves the others as they are.")
+            continue
+        query = f"{formset.fk.name}__{formset.fk.target_field.name}__exact={formset.instance.pk}"
+        messages.info(
+            request,
+            format_html(
+                '{}; <a href="{}?{}">the list of {}</a> holds every one.',
+                shown,
+                changelist,
+                query,
+                opts.verbose_name_plural,
+            ),
+        )
+
+
+class FetchedChoicesInline(CheckedAutocompletes, admin.options.InlineModelAdmin):
     """An inline whose rows come with their related objects (fetched = what to select_related), so its
-    autocompletes and row titles need no query of their own."""
+    autocompletes and row titles need no query of their own.
+
+    It shows at most `max_shown` stored rows, so that a piece with a thousand passages opens in a moment
+    and its form stays far below the fields a request may carry; the rest are edited from their own list,
+    which the change form links to (shown_rows_notes)."""
 
     fetched = []
+    max_shown = 30
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.fetched)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if formfield is not None and type(formfield.widget) is AutocompleteSelect:
-            formfield.widget = FetchedChoiceAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
-        return formfield
+    def checked_autocomplete(self, db_field, widget_class, kwargs):
+        if widget_class is CheckedAutocompleteSelect:
+            widget_class = FetchedChoiceAutocomplete
+        return super().checked_autocomplete(db_field, widget_class, kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -334,4 +575,4 @@ class FetchedChoicesInline(admin.options.InlineModelAdmin):
 
         RowForm.__name__ = base_form.__name__
         formset.form = RowForm
-        return formset
+        return shown_in_part(formset, self.max_shown)

@@ -2,11 +2,10 @@ import csv
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max
+from django.db.models import Count, Max, UniqueConstraint
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.text import slugify
 from people.admin import PlaceAdmin
 from people.editorial import (
     AuditedAdmin,
+    BadListAddress,
     FetchedChoicesInline,
     IllustratedAdmin,
     PublicationFilter,
@@ -24,7 +24,7 @@ from people.editorial import (
     with_disabled_fields,
 )
 from people.models import Place
-from people.publishing import live
+from people.publishing import live, without_control_characters
 from press import passages
 from press.highlight import highlighted_text
 from press.models import (
@@ -98,11 +98,31 @@ class PassageInlineForm(forms.ModelForm):
         return cleaned
 
 
+class PassageFormSet(ParentPieceFormSet):
+    """The piece's passages as this save leaves them (edited, deleted or kept) must all stand in the text
+    this save gives the piece; otherwise the save is refused, naming the claims that would lose their
+    source. Coverage.clean() checks the stored passages when no such inline takes part."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None:
+            return
+        as_left = dict(self.instance.passages.values_list("pk", "text"))
+        for form in self.initial_forms:
+            pk = form.instance.pk
+            if self._should_delete_form(form):
+                as_left.pop(pk, None)
+            elif text := getattr(form, "cleaned_data", {}).get("text"):
+                as_left[pk] = text
+        if message := self.instance.orphaning_message(as_left):
+            raise forms.ValidationError(message)
+
+
 class PassageInline(FetchedChoicesInline, admin.TabularInline):
     model = Passage
     fetched = ["coverage"]
     form = PassageInlineForm
-    formset = ParentPieceFormSet
+    formset = PassageFormSet
     extra = 0
     fields = ["slug", "text"]
     prepopulated_fields = {"slug": ["text"]}
@@ -131,7 +151,11 @@ class InterviewQuestionInline(FetchedChoicesInline, admin.StackedInline):
 
 class CitedInlineForm(forms.ModelForm):
     """A claim written on its piece's page: the editor pastes the passage's words, and the passage is found
-    among the piece's passages or made, so citing needs no second page."""
+    among the piece's passages or made, so citing needs no second page.
+
+    Claims of one save that paste the same new words share the one passage made for them; the database's
+    rules that involve the passage (one quote per passage, say) are checked against the stored claims here
+    and between the claims of the save in CitedFormSet, so they come back as form errors."""
 
     passage_text = forms.CharField(
         label="Passage",
@@ -148,7 +172,8 @@ class CitedInlineForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        text = cleaned.get("passage_text", "").strip()
+        text = without_control_characters(cleaned.get("passage_text", "")).strip()
+        cleaned["passage_text"] = text
         if not text:
             return cleaned
         if error := not_in_piece(text, self.piece):
@@ -158,42 +183,87 @@ class CitedInlineForm(forms.ModelForm):
         words = cleaned.get(quoted_field) if quoted_field else None
         if words and (error := passages.not_found_message(words, text, "the passage")):
             self.add_error(quoted_field, error)
+            return cleaned
+        if self.instance.passage_id is None or self.instance.passage.text != text:
+            stored = self.piece.passages.filter(text=text).first() if self.piece.pk else None
+            # A stored passage is set now, so that validating the row checks its rules against other claims.
+            self.instance.passage = stored
         return cleaned
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        if self.instance.passage_id is not None:
+            exclusions.discard("passage")
+        return exclusions
 
     def save(self, commit=True):
         claim = super().save(commit=False)
-        text = self.cleaned_data.get("passage_text", "").strip()
-        if not text:
-            claim.passage = None
-        elif not (claim.passage_id and claim.passage.text == text):
-            claim.passage = None
-            claim.new_passage = self.find_or_make_passage(claim.coverage, text)
-            if claim.new_passage.pk:
-                claim.passage, claim.new_passage = claim.new_passage, None
+        text = self.cleaned_data.get("passage_text", "")
+        claim.new_passage = None
+        if text and claim.passage_id is None:
+            claim.new_passage = new_passage(claim.coverage, text)
         if commit:
-            if getattr(claim, "new_passage", None):
+            if claim.new_passage and claim.new_passage.pk is None:
                 claim.new_passage.save()
+            if claim.new_passage:
                 claim.passage = claim.new_passage
             claim.save()
             self._save_m2m()
         return claim
 
-    @staticmethod
-    def find_or_make_passage(piece, text):
-        existing = piece.passages.filter(text=text).first() if piece.pk else None
-        if existing:
-            return existing
-        base = slugify(" ".join(text.split()[:6]))[:80] or "passage"
-        taken = set(piece.passages.values_list("slug", flat=True)) if piece.pk else set()
-        slug, number = base, 2
-        while slug in taken:
-            slug, number = f"{base}-{number}", number + 1
-        return Passage(coverage=piece, slug=slug, text=text)
+
+def new_passage(piece, text):
+    """The passage a claim of this save cites by words the piece has no passage for yet: one per words, shared
+    by every claim of the save that pastes them, with a slug no stored or pending passage of the piece has."""
+    pending = piece.__dict__.setdefault("pending_passages", {})
+    if text in pending:
+        return pending[text]
+    base = slugify(" ".join(text.split()[:6]))[:80] or "passage"
+    taken = set(piece.passages.values_list("slug", flat=True)) if piece.pk else set()
+    taken |= {passage.slug for passage in pending.values()}
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    pending[text] = Passage(coverage=piece, slug=slug, text=text)
+    return pending[text]
+
+
+def field_value(form, name):
+    return form.cleaned_data[name] if name in form.cleaned_data else getattr(form.instance, name, None)
+
+
+class CitedFormSet(ParentPieceFormSet):
+    """Claims of one save: two that would break a rule of the database together (two quotes on the same
+    words, two milestones giving the same views from the same words) are refused with a form error."""
+
+    def clean(self):
+        super().clean()
+        model = self.model
+        rules = [
+            constraint
+            for constraint in model._meta.constraints
+            if isinstance(constraint, UniqueConstraint) and "passage" in constraint.fields
+        ]
+        seen = {}
+        for form in self.forms:
+            text = getattr(form, "cleaned_data", {}).get("passage_text")
+            if not text or self._should_delete_form(form) or form.errors:
+                continue
+            for rule in rules:
+                values = (text if name == "passage" else field_value(form, name) for name in rule.fields)
+                key = (rule.name, *values)
+                if key in seen:
+                    form.add_error(
+                        "passage_text",
+                        f"Another {model._meta.verbose_name} of this save already cites these words: "
+                        f"{rule.get_violation_error_message()}",
+                    )
+                seen[key] = form
 
 
 class CitedInline(FetchedChoicesInline, admin.StackedInline):
     form = CitedInlineForm
-    formset = ParentPieceFormSet
+    formset = CitedFormSet
     fk_name = "coverage"
     extra = 0
 
@@ -350,11 +420,27 @@ class CoverageAdmin(IllustratedAdmin, PublishableAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(quote_count=Count("quotes", distinct=True))
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not PassageInline(Coverage, self.admin_site).has_view_or_change_permission(request, obj):
+            return form
+
+        class TextCheckedWithPassages(form):
+            # The passage inline checks the text against the passages as this save leaves them.
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.passages_checked_by_form = True
+
+        TextCheckedWithPassages.__name__ = form.__name__
+        return TextCheckedWithPassages
+
     def save_inline_row(self, request, instance):
-        # A claim cited by pasted words may bring a passage the piece did not have yet.
+        # A claim cited by pasted words may bring a passage the piece did not have yet, shared by the claims
+        # of this save that paste the same words: saved with the first of them.
         if passage := getattr(instance, "new_passage", None):
-            stamp(passage, request.user)
-            passage.save()
+            if passage.pk is None:
+                stamp(passage, request.user)
+                passage.save()
             instance.passage = passage
         super().save_inline_row(request, instance)
 
@@ -414,11 +500,8 @@ class CoverageAdmin(IllustratedAdmin, PublishableAdmin):
             raise PermissionDenied
         try:
             changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
-            return HttpResponseBadRequest(
-                "These filters are not ones the coverage list offers; go back to the list and choose again.",
-                content_type="text/plain; charset=utf-8",
-            )
+        except BadListAddress as error:
+            return self.bad_list_address(request, error)
         rows = (
             changelist.get_queryset(request)
             .select_related("outlet", "updated_by")
