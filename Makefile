@@ -25,7 +25,7 @@ check: $(VENV)/.runtime
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 
-# Migrates and loads the whole story; loading twice leaves the same rows.
+# Migrates and adds the story's missing rows; what editors changed or deleted is left as it is.
 fixtures: $(VENV)/.runtime
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_story

@@ -8,6 +8,7 @@ from django.db.models.functions import Cast, Extract
 from django.db.models.lookups import Exact
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from config.links import slug_url
 from people.images import Illustrated, image_constraints
@@ -855,3 +856,24 @@ class Fact(Cited):
 
     def get_absolute_url(self):
         return self.passage.get_absolute_url()
+
+
+class LoadedStoryRow(models.Model):
+    """A row of the story (fixtures/) that `load_story` once added or found in place, by model and natural
+    key: the load then tells a row an editor deleted (left deleted) from one the story adds in a new release.
+
+    Not edited in the admin: it is the loader's own record. Deleting an entry here lets the next load add
+    that row again."""
+
+    model = models.CharField(max_length=100, help_text="App label and model name, e.g. press.coverage.")
+    natural_key = models.TextField(help_text='The natural key as compact JSON, e.g. ["first-kiss"].')
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["model", "natural_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "natural_key"], name="loaded_story_row_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.natural_key}"

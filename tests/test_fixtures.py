@@ -2,11 +2,13 @@
 
 import json
 import re
+from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import models
 
 from people.models import Neighbourhood, Person, Place
 from press.models import (
@@ -23,6 +25,7 @@ from press.models import (
     Work,
 )
 from press.passages import locate
+from tests.admin_forms import admin_url, form_data
 from tests.sources import FURNITURE, source_paragraphs
 
 pytestmark = pytest.mark.django_db
@@ -256,12 +259,226 @@ def test_loading_twice_leaves_the_same_rows():
     assert stored_rows() == before
 
 
-def test_loading_restores_an_edited_row_to_the_fixture():
-    Person.objects.filter(slug="soko").update(description="changed")
+def edit_in_the_admin(client, instance, **changes):
+    """Saves the instance's admin change form with the given fields changed, as an editor would."""
+    url = admin_url(type(instance), "change", instance.pk)
+    data = {**form_data(client.get(url)), **changes}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
 
-    call_command("load_story", verbosity=0)
 
-    assert Person.objects.get(slug="soko").description.startswith("Musician")
+def every_table():
+    """Every row of every table, by model label and pk; generated columns aside (the database derives
+    them)."""
+    tables = {}
+    for model in apps.get_models(include_auto_created=True):
+        names = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if not isinstance(field, models.GeneratedField)
+        ]
+        tables[model._meta.label] = {row[model._meta.pk.attname]: row for row in model.objects.values(*names)}
+    return tables
+
+
+def changed_cells(before, after):
+    """{(model label, pk): {field: (before, after)}} for every row added, deleted or changed."""
+    changed = {}
+    for label, rows in after.items():
+        for pk in before[label].keys() | rows.keys():
+            old, new = before[label].get(pk, {}), rows.get(pk, {})
+            cells = {name: (old.get(name), new.get(name)) for name in old.keys() | new.keys()}
+            cells = {name: pair for name, pair in cells.items() if pair[0] != pair[1]}
+            if cells:
+                changed[label, pk] = cells
+    return changed
+
+
+def run(command, *args, answer=None, monkeypatch=None, **options):
+    out = StringIO()
+    if answer is not None:
+        monkeypatch.setattr("builtins.input", answer)
+    call_command(command, *args, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def edited_piece(editor_client):
+    """The article, its summary and status changed and an author added by an editor in the admin."""
+    article = Coverage.objects.get(slug=ARTICLE)
+    soko = Person.objects.get(slug="soko")
+    edit_in_the_admin(
+        editor_client, article, summary="An editor's own summary.", status="draft", authors=[str(soko.pk)]
+    )
+    article.refresh_from_db()
+    assert (article.summary, article.status, list(article.authors.all())) == (
+        "An editor's own summary.",
+        "draft",
+        [soko],
+    )
+    return article
+
+
+def test_an_editors_change_survives_the_load(edited_piece):
+    before = every_table()
+
+    report = run("load_story")  # as `make fixtures` runs it
+
+    edited_piece.refresh_from_db()
+    assert edited_piece.summary == "An editor's own summary."
+    assert edited_piece.status == "draft"
+    assert [author.slug for author in edited_piece.authors.all()] == ["soko"]
+    assert changed_cells(before, every_table()) == {}
+    assert "Story: 195 left alone (195 rows in 3 fixture files)." in report
+    assert "  press.coverage: 5 left alone" in report
+
+
+def test_the_load_says_what_it_added_and_what_it_left_alone(tmp_path):
+    path = write_fixture(
+        tmp_path,
+        [
+            {"model": "people.person", "fields": {"slug": "soko", "name": "Soko (as the story has it)"}},
+            {"model": "people.person", "fields": {"slug": "new-person", "name": "New Person"}},
+            {"model": "people.neighbourhood", "fields": {"slug": "echo-park", "name": "Echo Park"}},
+        ],
+    )
+
+    report = run("load_story", path, verbosity=2)
+
+    assert "Story: 2 added, 1 left alone (3 rows in 1 fixture files)." in report
+    assert "  people.person: 1 added, 1 left alone" in report
+    assert "  people.neighbourhood: 1 added" in report
+    assert "  added: people.person “new-person”" in report
+    assert "  left alone: people.person “soko”" in report
+    assert Person.objects.get(slug="soko").name == "Soko"
+    assert Person.objects.get(slug="new-person").name == "New Person"
+    assert "Story: 3 left alone" in run("load_story", path)
+
+
+def test_a_row_an_editor_deleted_stays_deleted_and_restoring_brings_it_back(editor_client):
+    quote = Quote.objects.get(passage__slug="close-ups")
+    name = f"press.quote “{quote.passage.coverage.slug} / close-ups”"
+    response = editor_client.post(admin_url(Quote, "delete", quote.pk), {"post": "yes"})
+    assert response.status_code == 302
+    before = every_table()
+
+    report = run("load_story", verbosity=2)
+
+    assert not Quote.objects.filter(passage__slug="close-ups").exists()
+    assert changed_cells(before, every_table()) == {}
+    assert "Story: 194 left alone, 1 left deleted" in report
+    assert "  press.quote: 7 left alone, 1 left deleted" in report
+    assert f"  left deleted: {name}\n" in report
+
+    listing = run("restore_story", dry_run=True)
+
+    assert f"  {name}: re-created\n" in listing
+    assert not Quote.objects.filter(passage__slug="close-ups").exists()
+
+    run("restore_story", interactive=False)
+
+    assert Quote.objects.get(passage__slug="close-ups").speaker.slug == "melissa-coker"
+    assert "Story: 195 left alone" in run("load_story")
+
+
+def test_a_new_story_row_that_refers_to_a_deleted_row_is_left_out(tmp_path):
+    person = {"model": "people.person", "fields": {"slug": "new-person", "name": "New Person"}}
+    fact = {
+        "model": "press.fact",
+        "fields": {
+            "passage": [Q_AND_A, "reddit"],
+            "statement": "Shared the film on Reddit",
+            "topic": "release",
+            "person": ["new-person"],
+        },
+    }
+    run("load_story", write_fixture(tmp_path, [person]))
+    Person.objects.get(slug="new-person").delete()
+
+    report = run("load_story", write_fixture(tmp_path, [person, fact]), verbosity=2)
+
+    assert not Person.objects.filter(slug="new-person").exists()
+    assert not Fact.objects.filter(statement="Shared the film on Reddit").exists()
+    assert "Story: 1 left deleted, 1 left out" in report
+    assert "left out: press.fact" in report
+    assert "(it refers to people.person “new-person”, which is not there)" in report
+
+
+def test_the_restore_lists_the_edit_first_and_a_dry_run_changes_nothing(edited_piece):
+    before = every_table()
+
+    listing = run("restore_story", dry_run=True)
+
+    assert listing.startswith("Restoring the story would change 1 rows:\n")
+    assert f"  press.coverage “{ARTICLE}”: restored\n" in listing
+    assert "    status: “draft” -> “published”\n" in listing
+    assert (
+        "    summary: “An editor's own summary.” -> “How First Kiss was made, three days after it" in listing
+    )
+    assert "    authors: “Soko” -> (none)\n" in listing
+    assert listing.endswith("Dry run: nothing was changed.\n")
+    assert changed_cells(before, every_table()) == {}
+
+
+def test_the_restore_changes_exactly_what_it_listed(edited_piece):
+    authorship = Coverage.authors.through.objects.get(coverage=edited_piece)
+    before = every_table()
+
+    report = run("restore_story", interactive=False)
+
+    article = Coverage.objects.get(slug=ARTICLE)
+    assert report.endswith("Restored 1 rows, exactly as listed.\n")
+    assert article.status == "published"
+    assert article.summary.startswith("How First Kiss was made")
+    assert changed_cells(before, every_table()) == {
+        ("press.Coverage", article.pk): {
+            "summary": ("An editor's own summary.", article.summary),
+            "status": ("draft", "published"),
+        },
+        ("press.Coverage_authors", authorship.pk): {
+            "id": (authorship.pk, None),
+            "coverage_id": (article.pk, None),
+            "person_id": (authorship.person_id, None),
+        },
+    }
+
+
+def test_answering_no_changes_nothing(edited_piece, monkeypatch):
+    before = every_table()
+    questions = []
+
+    report = run(
+        "restore_story", answer=lambda prompt: questions.append(prompt) or "no", monkeypatch=monkeypatch
+    )
+
+    assert questions == ["Restore these 1 rows? Type 'yes' to continue, or 'no' to cancel: "]
+    assert f"  press.coverage “{ARTICLE}”: restored\n" in report
+    assert report.endswith("Restore cancelled: nothing was changed.\n")
+    assert changed_cells(before, every_table()) == {}
+
+
+def test_a_change_made_while_the_list_is_read_stops_the_restore(edited_piece, monkeypatch):
+    def edit_meanwhile(prompt):
+        Coverage.objects.filter(slug=ARTICLE).update(summary="Edited while the list was read.")
+        return "yes"
+
+    with pytest.raises(
+        CommandError, match="The database changed after the list was made; nothing was restored"
+    ):
+        run("restore_story", answer=edit_meanwhile, monkeypatch=monkeypatch)
+
+    article = Coverage.objects.get(slug=ARTICLE)
+    assert (article.summary, article.status) == ("Edited while the list was read.", "draft")
+
+
+def test_restoring_an_unchanged_story_changes_nothing():
+    before = every_table()
+
+    report = run("restore_story", interactive=False)
+
+    assert report == "Nothing to restore: every story row is as the fixtures have it.\n"
+    assert changed_cells(before, every_table()) == {}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,425 @@
+"""The story's rows (fixtures/*.json, natural keys) against the database: what `load_story` adds and leaves
+alone, and what `restore_story` changes back.
+
+A story row is found by its model and natural key (Editable.NATURAL_KEY), read from the fixture itself, so
+that a row already stored is left alone without its references even being looked up. LoadedStoryRow remembers
+every story row once loaded, which tells a row an editor deleted from one a new release of the story adds.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.core.serializers import base
+from django.db import DatabaseError, models, transaction
+
+from config.routing import reading_from
+from press.models import LoadedStoryRow
+
+FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+# What happened to each story row.
+ADDED = "added"  # missing and never loaded: the story adds it
+LEFT_ALONE = "left alone"  # stored: kept exactly as editors left it
+LEFT_DELETED = "left deleted"  # loaded once, deleted since by an editor: not brought back
+LEFT_OUT = "left out"  # new, but refers to a row an editor deleted: not added
+RECREATED = "re-created"  # restore only: loaded once, deleted since, brought back
+RESTORED = "restored"  # restore only: stored, and fields changed back to the story's values
+ACTIONS = [ADDED, LEFT_ALONE, LEFT_DELETED, LEFT_OUT, RECREATED, RESTORED]
+CHANGES = {ADDED, RECREATED, RESTORED}
+
+SHOWN_CHARACTERS = 60
+NONE = "(none)"
+
+
+class FixtureError(Exception):
+    """A fixture that cannot be loaded; the message names the file, the object and the field."""
+
+
+class Rehearsal(Exception):
+    """Rolls a rehearsal's transaction back."""
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """One object of a fixture file: where it is, its model and its natural key (a tuple of JSON values)."""
+
+    path: Path
+    index: int
+    raw: dict
+    model: type[models.Model]
+    key: tuple
+
+    @property
+    def label(self):
+        return self.model._meta.label_lower
+
+    @property
+    def key_json(self):
+        return canonical(self.key)
+
+    @property
+    def where(self):
+        return describe(self.path, self.index, self.raw)
+
+    @property
+    def name(self):
+        return f"{self.label} “{' / '.join(str(part) for part in self.key)}”"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field a restore changes: stored value -> the story's value, each also as shown to the reader."""
+
+    name: str
+    old: object
+    new: object
+    old_shown: str
+    new_shown: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a load or a restore did (or, rehearsed, would do) with one story row."""
+
+    row: StoryRow = field(compare=False)
+    label: str
+    key_json: str
+    action: str
+    changes: tuple[FieldChange, ...] = ()
+    note: str = ""
+
+
+def fixture_files(paths):
+    """The files named (str or Path), or by default every fixtures/*.json by name; FixtureError if none."""
+    files = [Path(path) for path in paths] or sorted(FIXTURE_DIR.glob("*.json"))
+    if not files:
+        raise FixtureError(f"No fixtures found in {FIXTURE_DIR}.")
+    return files
+
+
+def read_story(files):
+    """Every object of the given fixture files, in order, as StoryRows.
+
+    Raises FixtureError naming the file (and the object) for a missing or unreadable file, a file that is
+    not a JSON list, an object without "model" and "fields", an unknown model, a model without a natural
+    key, or an object without the fields its natural key is made of.
+    """
+    rows = []
+    for path in files:
+        for index, raw in enumerate(read_fixture(path)):
+            where = describe(path, index, raw)
+            if (
+                not isinstance(raw, dict)
+                or not isinstance(raw.get("model"), str)
+                or not isinstance(raw.get("fields"), dict)
+            ):
+                raise FixtureError(f'{where}: each object needs a "model" name and a "fields" mapping.')
+            try:
+                model = apps.get_model(raw["model"])
+            except (LookupError, ValueError):
+                raise FixtureError(f"{where}: unknown model “{raw['model']}”") from None
+            if not hasattr(model, "NATURAL_KEY") or not hasattr(model._default_manager, "get_by_natural_key"):
+                raise FixtureError(
+                    f"{where}: {model._meta.label_lower} has no natural key to find its rows by."
+                )
+            key = tuple(key_part(model, raw["fields"], lookup, where) for lookup in model.NATURAL_KEY)
+            rows.append(StoryRow(Path(path), index, raw, model, key))
+    return rows
+
+
+def read_fixture(path):
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FixtureError(f"{path}: no such fixture file.") from None
+    except UnicodeDecodeError as error:
+        raise FixtureError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start}).") from None
+    except json.JSONDecodeError as error:
+        raise FixtureError(
+            f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}."
+        ) from None
+    if not isinstance(data, list):
+        raise FixtureError(f"{path}: a fixture is a JSON list of objects.")
+    return data
+
+
+def key_part(model, values, lookup, where):
+    """The value of one natural-key lookup ("passage__coverage__slug") in a fixture object's fields: a
+    reference in a fixture is the natural key of the row it points to, so the lookup is read through it."""
+    name, _, rest = lookup.partition("__")
+    if name not in values:
+        raise FixtureError(f"{where}: field '{name}' is missing; the row is found by it.")
+    value = values[name]
+    if not rest:
+        return value
+    related = model._meta.get_field(name).related_model
+    if not isinstance(value, list) or len(value) != len(related.NATURAL_KEY):
+        raise FixtureError(
+            f"{where}: field '{name}': a reference is a list of the {related._meta.verbose_name}'s "
+            f"{', '.join(related.NATURAL_KEY)} (got {json.dumps(value)})"
+        )
+    by_lookup = dict(zip(related.NATURAL_KEY, value, strict=True))
+    if rest in by_lookup:
+        return by_lookup[rest]
+    return key_part(related, by_lookup, rest, where)
+
+
+def canonical(key):
+    return json.dumps(list(key), ensure_ascii=False, separators=(",", ":"))
+
+
+def describe(path, index, raw):
+    fields = raw.get("fields") if isinstance(raw, dict) else None
+    name = ""
+    if isinstance(fields, dict):
+        for key in ("slug", "name", "headline", "title", "statement", "words", "question"):
+            if isinstance(fields.get(key), str):
+                name = f" “{fields[key][:60]}”"
+                break
+    model = raw.get("model", "?") if isinstance(raw, dict) else "?"
+    return f"{Path(path).name}, object {index + 1} ({model}{name})"
+
+
+def load(rows, database, *, restore=False):
+    """Loads the story rows into the database (an alias), all or nothing; returns one Outcome per row.
+
+    By default a stored row (same model and natural key) is left alone, fields and many-to-many relations; a
+    missing row is added unless it was loaded before (left deleted) or refers to a row that is deleted or left
+    out (left out). With restore=True, stored rows get the story's values back in the fields the fixture
+    names (restored) and deleted rows are added again (re-created). Every row added or restored passes
+    full_clean() first. Must run inside a transaction; raises FixtureError naming file, object and field.
+    """
+    ledger = set(LoadedStoryRow.objects.using(database).values_list("model", "natural_key"))
+    partners = symmetric_partners(rows)
+    gone = set()  # (label, key_json) of story rows that are not there and will not be in this load
+    outcomes, newly_loaded = [], []
+    # Uniqueness checks read through the router: pinned, they read the database being loaded.
+    with reading_from(database):
+        for row in rows:
+            stored = find(row, database)
+            loaded = (row.label, row.key_json) in ledger
+            if stored is not None and not restore:
+                outcome = Outcome(row, row.label, row.key_json, LEFT_ALONE)
+            elif stored is None and loaded and not restore:
+                outcome = Outcome(row, row.label, row.key_json, LEFT_DELETED)
+            elif stored is None and (missing := missing_reference(row, gone)):
+                outcome = Outcome(row, row.label, row.key_json, LEFT_OUT, note=f"it refers to {missing}")
+            elif stored is None:
+                add(row, database)
+                outcome = Outcome(row, row.label, row.key_json, RECREATED if loaded else ADDED)
+            else:
+                changes = restore_fields(row, stored, database, partners)
+                outcome = Outcome(row, row.label, row.key_json, RESTORED if changes else LEFT_ALONE, changes)
+            if outcome.action in (LEFT_DELETED, LEFT_OUT):
+                gone.add((row.label, row.key_json))
+            elif not loaded:
+                ledger.add((row.label, row.key_json))  # a row written twice in the story is recorded once
+                newly_loaded.append(LoadedStoryRow(model=row.label, natural_key=row.key_json))
+            outcomes.append(outcome)
+        # In bulk: one row of the loader's record per story row is not content, and sends no signals.
+        LoadedStoryRow.objects.using(database).bulk_create(newly_loaded)
+    return outcomes
+
+
+def rehearse(rows, database, *, restore=False):
+    """What load() would do, without changing the database: it runs and is rolled back."""
+    outcomes = []
+    try:
+        with transaction.atomic(using=database):
+            outcomes = load(rows, database, restore=restore)
+            raise Rehearsal
+    except Rehearsal:
+        pass
+    return outcomes
+
+
+def symmetric_partners(rows):
+    """For a symmetrical many-to-many relation (Fact.disagrees_with), the story rows that name each row:
+    {(label, field name, key_json): [StoryRow]}. Such a relation goes both ways though a fixture names it on
+    one side only, so a row's story value is what it names and what names it."""
+    partners = {}
+    for row in rows:
+        for name, value in row.raw["fields"].items():
+            try:
+                relation = row.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if relation.many_to_many and relation.remote_field.symmetrical and isinstance(value, list):
+                for reference in value:
+                    if isinstance(reference, list):
+                        partners.setdefault((row.label, name, canonical(reference)), []).append(row)
+    return partners
+
+
+def find(row, database):
+    """The stored row with the story row's natural key, or None."""
+    manager = row.model._default_manager.db_manager(database)
+    try:
+        return manager.get_by_natural_key(*row.key)
+    except row.model.DoesNotExist:
+        return None
+    except (ValueError, TypeError, ValidationError):
+        return None  # a key of the wrong type: the row is deserialized as new, which names the field
+
+
+def missing_reference(row, gone):
+    """The first row this story row refers to that is deleted or left out, named, or ''."""
+    for name, value in row.raw["fields"].items():
+        try:
+            relation = row.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # deserializing names the unknown field
+        if not relation.is_relation or not hasattr(relation.related_model, "NATURAL_KEY"):
+            continue
+        references = value if relation.many_to_many and isinstance(value, list) else [value]
+        for reference in references:
+            if isinstance(reference, list) and (
+                (label := relation.related_model._meta.label_lower, canonical(reference)) in gone
+            ):
+                return f"{label} “{' / '.join(str(part) for part in reference)}”, which is not there"
+    return ""
+
+
+def deserialize(row, database):
+    try:
+        (deserialized,) = serializers.deserialize("python", [row.raw], using=database)
+    except Exception as error:
+        raise FixtureError(f"{row.where}: {find_bad_field(row.raw, database) or error}") from None
+    return deserialized
+
+
+def clean(row, instance):
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"field '{name}': {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+            for name, messages in error.message_dict.items()
+        )
+        raise FixtureError(f"{row.where}: {problems}") from None
+
+
+def add(row, database):
+    deserialized = deserialize(row, database)
+    instance = deserialized.object
+    if instance.pk is not None:
+        raise FixtureError(f"{row.where}: a stored row has this natural key, written differently.")
+    clean(row, instance)
+    try:
+        with transaction.atomic(using=database):
+            deserialized.save(using=database)
+    except DatabaseError as error:
+        raise FixtureError(f"{row.where}: the database refused it: {error}") from None
+
+
+def restore_fields(row, stored, database, partners):
+    """Gives the stored row the story's values in the fields the fixture names; returns what changed.
+
+    Fields the fixture does not name (an image an editor added, who last changed it) keep their values."""
+    story = deserialize(row, database)
+    changes = []
+    relations = {}
+    for name in row.raw["fields"]:
+        model_field = row.model._meta.get_field(name)
+        if model_field.many_to_many:
+            old = tuple(sorted(getattr(stored, name).values_list("pk", flat=True)))
+            new = {model_field.related_model._meta.pk.to_python(pk) for pk in story.m2m_data[name]}
+            for partner in partners.get((row.label, name, row.key_json), []):
+                if (found := find(partner, database)) is not None:
+                    new.add(found.pk)
+            new = tuple(sorted(new))
+            if old != new:
+                relations[name] = new
+                changes.append(FieldChange(name, old, new, *shown(model_field, old, new, database)))
+            continue
+        old, new = getattr(stored, model_field.attname), getattr(story.object, model_field.attname)
+        if old != new:
+            setattr(stored, model_field.attname, new)
+            changes.append(FieldChange(name, old, new, *shown(model_field, old, new, database)))
+    if not changes:
+        return ()
+    clean(row, stored)
+    try:
+        with transaction.atomic(using=database):
+            # Raw, as the load saves: only the listed columns are written, "last changed" included.
+            fields = [change.name for change in changes if change.name not in relations]
+            if fields:
+                models.Model.save_base(stored, using=database, raw=True, update_fields=fields)
+            for name, pks in relations.items():
+                getattr(stored, name).set(pks)
+    except DatabaseError as error:
+        raise FixtureError(f"{row.where}: the database refused it: {error}") from None
+    return tuple(changes)
+
+
+def shown(model_field, old, new, database):
+    """Both values of a changed field as a reader would recognise them, each at most about 60 characters."""
+    if model_field.is_relation:
+        names = {
+            obj.pk: str(obj)
+            for obj in model_field.related_model._base_manager.using(database).filter(
+                pk__in=[pk for pk in (*as_tuple(old), *as_tuple(new)) if pk is not None]
+            )
+        }
+        if model_field.many_to_many:
+            return (
+                shorten(", ".join(names.get(pk, str(pk)) for pk in values)) if values else NONE
+                for values in (old, new)
+            )
+        return (shorten(names.get(pk, str(pk))) if pk is not None else NONE for pk in (old, new))
+    return (shorten(value) for value in (old, new))
+
+
+def as_tuple(value):
+    return value if isinstance(value, tuple) else (value,)
+
+
+def shorten(value):
+    if value is None:
+        return NONE
+    if not isinstance(value, str):
+        return str(value)
+    text = " ".join(value.split())
+    if len(text) > SHOWN_CHARACTERS:
+        text = text[: SHOWN_CHARACTERS - 1].rstrip() + "…"
+    return f"“{text}”"
+
+
+def find_bad_field(raw, database):
+    """Says which field of an object that failed to deserialize is wrong, and why."""
+    try:
+        model = apps.get_model(raw["model"])
+    except (LookupError, ValueError):
+        return f"unknown model “{raw['model']}”"
+    for name, value in raw["fields"].items():
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return f"field '{name}': {model._meta.label_lower} has no such field"
+        try:
+            if model_field.many_to_many:
+                base.deserialize_m2m_values(model_field, value, database, handle_forward_references=False)
+            elif model_field.remote_field:
+                base.deserialize_fk_value(model_field, value, database, handle_forward_references=False)
+            else:
+                model_field.to_python(value)
+        except ObjectDoesNotExist:
+            return (
+                f"field '{name}': no {model_field.related_model._meta.verbose_name} "
+                f"with key {json.dumps(value)}"
+            )
+        except base.M2MDeserializationError as error:
+            return (
+                f"field '{name}': no {model_field.related_model._meta.verbose_name} "
+                f"with key {json.dumps(error.pk)}"
+            )
+        except ValidationError as error:
+            return f"field '{name}': {' '.join(error.messages)} (got {json.dumps(value)})"
+        except Exception as error:
+            return f"field '{name}': {error} (got {json.dumps(value)})"
+    return None
