@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('press', '0006_coverage_oldest_first_index'),
+        ('press', '0008_search_document_first_part'),
     ]
 
     operations = [
