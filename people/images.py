@@ -33,6 +33,7 @@ WEBP_MAX_SIDE = 16383
 # Pillow's errors for a picture it reads but cannot convert or encode; anything else is a bug to see.
 CONVERSION_ERRORS = (OSError, ValueError, SyntaxError, EOFError, ImageCms.PyCMSError)
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+SIXTEEN_TO_EIGHT_BITS = [round(value / 257) for value in range(65536)]  # 65535 (white) is 255
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def check_upload(upload):
             ) from None
         try:
             prepared = prepare(image, upload.name)
-        except CONVERSION_ERRORS:
+        except (*CONVERSION_ERRORS, MemoryError):
             logger.exception("Could not convert an uploaded %s image (%s)", image.format, image.mode)
             raise ValidationError(
                 f"This {image.format} image ({image.mode}) cannot be converted for the site; "
@@ -124,7 +125,7 @@ def pixels_only(image):
     nothing read is left in `info` for it to find."""
     try:
         upright = ImageOps.exif_transpose(image)
-    except Exception:  # noqa: BLE001 - a damaged EXIF block costs the orientation, not the picture
+    except Exception:  # a damaged EXIF block costs the orientation, not the picture
         upright = image.copy()
     upright.info = {key: image.info[key] for key in ("transparency",) if key in image.info}
     return upright
@@ -166,9 +167,9 @@ def with_alpha_if_transparent(image):
     """The image as L, LA, RGB, RGBA or CMYK: 16-bit grey scaled to 8 bits (Pillow's own conversion clips
     it, which turns a scan white) and a transparent colour made into an alpha channel."""
     transparency = image.info.get("transparency")
-    if image.mode in ("I", "I;16", "I;16L", "I;16B", "I;16N", "F"):
+    if image.mode in ("I", "I;16", "I;16L", "I;16B", "I;16N"):
         wide = image.convert("I")
-        grey = wide.point([round(value / 257) for value in range(65536)], "L")
+        grey = wide.point(SIXTEEN_TO_EIGHT_BITS, "L")
         if isinstance(transparency, int):
             grey.putalpha(wide.point([0 if value == transparency else 255 for value in range(65536)], "L"))
         return grey
@@ -187,7 +188,8 @@ def with_alpha_if_transparent(image):
 def rendition_sizes(width, height):
     """The (width, height) of each rendition of a width × height picture: the widths a page asks for below
     the largest, which is the picture's own width at most 1440 and narrow enough for its height to fit
-    WebP's 16,383 px. Aspect ratio kept to the pixel; no side below 1 px."""
+    WebP's 16,383 px. Aspect ratio kept to the nearest pixel, but no side is below 1 px (a 1 × 30,000 strip
+    becomes 1 × 16,383)."""
     largest = max(1, min(width, RENDITION_WIDTHS[-1], WEBP_MAX_SIDE * width // height))
     widths = [*(each for each in RENDITION_WIDTHS if each < largest), largest]
     return [(each, min(WEBP_MAX_SIDE, max(1, round(height * each / width)))) for each in widths]
@@ -292,7 +294,7 @@ class Illustrated(models.Model):
         prepared = getattr(self.image.file, "prepared", None) or check_upload(self.image.file)
         written = []
         try:
-            self.image.save(prepared.name, ContentFile(prepared.original), save=False)
+            self.image.save(prepared.name, ContentFile(prepared.original, name=prepared.name), save=False)
             written.append(self.image.name)
             for width, _height, data in prepared.renditions:
                 path = rendition_path(self.image.name, width)
