@@ -2,8 +2,10 @@
 metadata, and served as WebP renditions at a few widths, each made once."""
 
 import hashlib
+import logging
 import warnings
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import PurePosixPath
 
@@ -11,21 +13,48 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 # What the name ends with is only a claim; the bytes decide the type, and the saved name follows them.
+# Pillow calls a camera's JPEG with extra frames (previews, depth) MPO: it is stored as the JPEG it is.
+STORED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 THUMBNAIL_WIDTH = 160
 RENDITION_WIDTHS = (THUMBNAIL_WIDTH, 480, 960, 1440)
+# libwebp refuses a side longer than this (WEBP_MAX_DIMENSION); a long screenshot's renditions fit within it.
+WEBP_MAX_SIDE = 16383
+# Pillow's errors for a picture it reads but cannot convert or encode; anything else is a bug to see.
+CONVERSION_ERRORS = (OSError, ValueError, SyntaxError, EOFError, ImageCms.PyCMSError)
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+SIXTEEN_TO_EIGHT_BITS = [round(value / 257) for value in range(65536)]  # 65535 (white) is 255
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """An upload made ready during validation, so that saving only writes bytes: the original without
+    metadata (name: the upload's stem with the extension its format takes), its size in pixels once turned
+    upright, and each rendition as (width, height, WebP bytes)."""
+
+    name: str
+    original: bytes = field(repr=False)
+    width: int
+    height: int
+    renditions: tuple[tuple[int, int, bytes], ...] = field(repr=False)
 
 
 def check_upload(upload):
-    """Refuses anything but a whole JPEG, PNG or WebP of reasonable size, with a message that says why."""
+    """Refuses anything but a whole JPEG, PNG or WebP of reasonable size, with a message that says why.
+
+    upload: a Django File. Returns a PreparedImage: the stored original and every rendition are made here,
+    so an image that passes can be saved. Raises ValidationError.
+    """
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             f"This file is {filesizeformat(upload.size)}; the limit is {filesizeformat(MAX_UPLOAD_BYTES)}. "
@@ -43,7 +72,7 @@ def check_upload(upload):
             "This file is not an image: upload a JPEG, PNG or WebP, whatever its name ends with."
         ) from None
     with image:
-        if image.format not in EXTENSIONS:
+        if image.format not in STORED_FORMATS:
             raise ValidationError(
                 f"This file is a {image.format} image, whatever its name says; upload a JPEG, PNG or WebP."
             )
@@ -56,7 +85,16 @@ def check_upload(upload):
             raise ValidationError(
                 "This image is truncated or damaged and cannot be read to the end; export it again."
             ) from None
+        try:
+            prepared = prepare(image, upload.name)
+        except (*CONVERSION_ERRORS, MemoryError):
+            logger.exception("Could not convert an uploaded %s image (%s)", image.format, image.mode)
+            raise ValidationError(
+                f"This {image.format} image ({image.mode}) cannot be converted for the site; "
+                "export it again as an 8-bit RGB JPEG or PNG."
+            ) from None
     upload.seek(0)
+    return prepared
 
 
 def too_many_pixels_message(width=None, height=None):
@@ -67,22 +105,108 @@ def too_many_pixels_message(width=None, height=None):
     )
 
 
+def prepare(image, name):
+    """The PreparedImage for a decoded Pillow image whose file was called name. Raises CONVERSION_ERRORS."""
+    image_format = STORED_FORMATS[image.format]
+    bare = pixels_only(image)
+    original = encode_original(bare, image_format, image.info.get("icc_profile"))
+    screen = for_screens(bare, image.info.get("icc_profile"))
+    renditions = tuple(
+        (width, height, encode_rendition(screen, width, height))
+        for width, height in rendition_sizes(*bare.size)
+    )
+    stem = PurePosixPath(name or "image").stem
+    return PreparedImage(f"{stem}.{EXTENSIONS[image_format]}", original, *bare.size, renditions)
+
+
+def pixels_only(image):
+    """A copy of a decoded image turned upright by its EXIF orientation, carrying nothing but its pixels and
+    transparency: Pillow writes some of what it read back out (a JPEG's comment, a PNG's ICC profile), so
+    nothing read is left in `info` for it to find."""
+    try:
+        upright = ImageOps.exif_transpose(image)
+    except Exception:  # a damaged EXIF block costs the orientation, not the picture
+        upright = image.copy()
+    upright.info = {key: image.info[key] for key in ("transparency",) if key in image.info}
+    return upright
+
+
+def encode_original(image, image_format, icc_profile):
+    """The picture in its own format with no metadata but its ICC profile (its colours, about no one)."""
+    output = BytesIO()
+    options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {}
+    if icc_profile:
+        options["icc_profile"] = icc_profile
+    image.save(output, format=image_format, **options)
+    return output.getvalue()
+
+
+def for_screens(image, icc_profile=None):
+    """The picture as 8-bit sRGB, RGB or RGBA, whatever mode Pillow gave (a scanner's 16-bit grey, a
+    palette with a transparent colour, a printer's CMYK) and whatever ICC profile it came with."""
+    image = with_alpha_if_transparent(image)
+    alpha = image.getchannel("A") if image.mode in ("LA", "RGBA") else None
+    colour = image.convert({"LA": "L", "RGBA": "RGB"}.get(image.mode, image.mode))
+    screen = None
+    if icc_profile:
+        try:
+            profile = ImageCms.ImageCmsProfile(BytesIO(icc_profile))
+            screen = ImageCms.profileToProfile(colour, profile, SRGB, outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            # A damaged profile, or one for another kind of image (RGB's on a grey picture): shown as is.
+            screen = None
+    if screen is None:
+        screen = colour.convert("RGB")
+    screen.info = {}
+    if alpha is not None:
+        screen.putalpha(alpha)
+    return screen
+
+
+def with_alpha_if_transparent(image):
+    """The image as L, LA, RGB, RGBA or CMYK: 16-bit grey scaled to 8 bits (Pillow's own conversion clips
+    it, which turns a scan white) and a transparent colour made into an alpha channel."""
+    transparency = image.info.get("transparency")
+    if image.mode in ("I", "I;16", "I;16L", "I;16B", "I;16N"):
+        wide = image.convert("I")
+        grey = wide.point(SIXTEEN_TO_EIGHT_BITS, "L")
+        if isinstance(transparency, int):
+            grey.putalpha(wide.point([0 if value == transparency else 255 for value in range(65536)], "L"))
+        return grey
+    if image.mode in ("LA", "RGBA", "CMYK"):
+        return image
+    if image.mode in ("1", "L"):
+        return image.convert("LA" if transparency is not None else "L")
+    if image.mode == "RGB":
+        return image.convert("RGBA") if transparency is not None else image
+    has_alpha = "A" in image.mode or "a" in image.mode or transparency is not None
+    if image.mode == "P" and image.palette and image.palette.mode == "RGBA":
+        has_alpha = True
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def rendition_sizes(width, height):
+    """The (width, height) of each rendition of a width × height picture: the widths a page asks for below
+    the largest, which is the picture's own width at most 1440 and narrow enough for its height to fit
+    WebP's 16,383 px. Aspect ratio kept to the nearest pixel, but no side is below 1 px (a 1 × 30,000 strip
+    becomes 1 × 16,383)."""
+    largest = max(1, min(width, RENDITION_WIDTHS[-1], WEBP_MAX_SIDE * width // height))
+    widths = [*(each for each in RENDITION_WIDTHS if each < largest), largest]
+    return [(each, min(WEBP_MAX_SIDE, max(1, round(height * each / width)))) for each in widths]
+
+
+def encode_rendition(screen, width, height):
+    output = BytesIO()
+    resized = screen.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    resized.save(output, format="WEBP", quality=80)
+    return output.getvalue()
+
+
 def without_metadata(upload):
-    """The same picture with no EXIF (GPS position, camera, owner): turned upright, then re-encoded."""
-    upload.seek(0)
-    with Image.open(upload) as original:
-        image_format = original.format
-        icc_profile = original.info.get("icc_profile")
-        upright = ImageOps.exif_transpose(original)
-        if image_format == "JPEG" and upright.mode not in ("RGB", "L", "CMYK"):
-            upright = upright.convert("RGB")
-        output = BytesIO()
-        options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {}
-        if icc_profile:
-            options["icc_profile"] = icc_profile  # colours, not metadata about anyone
-        upright.save(output, format=image_format, **options)
-    name = f"{PurePosixPath(upload.name).stem}.{EXTENSIONS[image_format]}"
-    return ContentFile(output.getvalue(), name=name)
+    """The same picture with no metadata (EXIF, XMP, IPTC, comments, text chunks): turned upright, then
+    re-encoded in its format with its ICC profile. upload: a checked Django File; returns a ContentFile."""
+    prepared = getattr(upload, "prepared", None) or check_upload(upload)
+    return ContentFile(prepared.original, name=prepared.name)
 
 
 class CheckedImageFormField(forms.ImageField):
@@ -93,8 +217,10 @@ class CheckedImageFormField(forms.ImageField):
         upload = forms.FileField.to_python(self, data)
         if upload is None:
             return None
-        check_upload(upload)
-        return super().to_python(upload)
+        prepared = check_upload(upload)
+        upload = super().to_python(upload)
+        upload.prepared = prepared  # what Illustrated.save writes, made while the form can still say no
+        return upload
 
 
 class CheckedImageField(models.ImageField):
@@ -121,6 +247,10 @@ class Rendition:
     url: str
     width: int
     height: int
+
+
+def rendition_path(image_name, width):
+    return f"renditions/{hashlib.sha256(image_name.encode()).hexdigest()[:16]}/{width}.webp"
 
 
 class Illustrated(models.Model):
@@ -150,12 +280,34 @@ class Illustrated(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.image and not self.image._committed:
-            clean = without_metadata(self.image.file)
-            self.image.save(clean.name, clean, save=False)
-        super().save(*args, **kwargs)
-        if self.image:
-            self.image_renditions()
+        """Saves the row; a new image is written first, without metadata, with every rendition.
+
+        If writing a file or the row fails, the files already written are removed before the error goes on;
+        if the transaction the row was saved in rolls back later, they are removed then. An upload that did
+        not come through the admin's form is checked here (ValidationError).
+        """
+        if not self.image or self.image._committed:
+            super().save(*args, **kwargs)
+            if self.image:
+                self.image_renditions()  # any that went missing
+            return
+        prepared = getattr(self.image.file, "prepared", None) or check_upload(self.image.file)
+        written = []
+        try:
+            self.image.save(prepared.name, ContentFile(prepared.original, name=prepared.name), save=False)
+            written.append(self.image.name)
+            for width, _height, data in prepared.renditions:
+                path = rendition_path(self.image.name, width)
+                # The name was free for the original, so a rendition already there is a stale one of a
+                # picture that is gone: it must not stand in for this one.
+                default_storage.delete(path)
+                written.append(default_storage.save(path, ContentFile(data)))
+            super().save(*args, **kwargs)
+        except BaseException:
+            remove_files(written)
+            raise
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        remove_files_if_rolled_back(written, using)
 
     def clean(self):
         super().clean()
@@ -169,23 +321,25 @@ class Illustrated(models.Model):
                 raise ValidationError(missing)
 
     def image_renditions(self):
-        """WebP copies at the widths a page asks for (none wider than the original), made once each."""
-        if not self.image or not self.image_width:
+        """WebP copies at the widths a page asks for (none wider than the original, none taller than WebP
+        allows), made once each. Returns a list of Rendition, narrowest first; an empty list if there is no
+        image or its missing renditions cannot be made (logged: a page then shows no picture, not an error).
+        """
+        if not self.image or not self.image_width or not self.image_height:
             return []
-        widths = [width for width in RENDITION_WIDTHS if width < self.image_width]
-        if self.image_width <= RENDITION_WIDTHS[-1]:
-            widths.append(self.image_width)
-        folder = f"renditions/{hashlib.sha256(self.image.name.encode()).hexdigest()[:16]}"
         renditions = []
         missing = []
-        for width in widths:
-            height = max(1, round(self.image_height * width / self.image_width))
-            path = f"{folder}/{width}.webp"
+        for width, height in rendition_sizes(self.image_width, self.image_height):
+            path = rendition_path(self.image.name, width)
             if not default_storage.exists(path):
                 missing.append((path, width, height))
             renditions.append(Rendition(default_storage.url(path), width, height))
         if missing:
-            make_renditions(self.image, missing)
+            try:
+                make_renditions(self.image, missing)
+            except CONVERSION_ERRORS:
+                logger.exception("Could not make the renditions of %s", self.image.name)
+                return []
         return renditions
 
     @property
@@ -195,14 +349,45 @@ class Illustrated(models.Model):
 
 
 def make_renditions(image_file, sizes):
+    """Writes renditions of a stored image: sizes is a list of (storage path, width, height). Raises
+    CONVERSION_ERRORS (a missing or unreadable file is an OSError)."""
     image_file.open("rb")
     try:
         with Image.open(image_file) as original:
             original.load()
-            source = original.convert("RGBA" if original.mode in ("RGBA", "LA", "P") else "RGB")
+            screen = for_screens(original, original.info.get("icc_profile"))
     finally:
         image_file.close()
     for path, width, height in sizes:
-        output = BytesIO()
-        source.resize((width, height), Image.Resampling.LANCZOS).save(output, format="WEBP", quality=80)
-        default_storage.save(path, ContentFile(output.getvalue()))
+        default_storage.save(path, ContentFile(encode_rendition(screen, width, height)))
+
+
+def remove_files(paths):
+    """Deletes each storage path, going on past any that cannot be deleted (logged)."""
+    for path in paths:
+        try:
+            default_storage.delete(path)
+        except OSError:
+            logger.exception("Could not remove %s", path)
+
+
+def remove_files_if_rolled_back(paths, using):
+    """Deletes the files at paths if the transaction open on the database `using` rolls back (no row will
+    name them), and keeps them once it commits.
+
+    Django has on_commit but no hook for a rollback. A function given to on_commit is dropped unrun when its
+    transaction or savepoint rolls back, and run then dropped when it commits: a finalizer on it runs
+    either way, and deletes the files unless the function ran first. Outside a transaction it runs at once.
+    """
+    committed = []
+
+    def keep():
+        committed.append(True)
+
+    def remove_unless_committed():
+        if not committed:
+            remove_files(paths)
+
+    finalizer = weakref.finalize(keep, remove_unless_committed)
+    finalizer.atexit = False  # a process that exits mid-transaction leaves its files: no storage at exit
+    transaction.on_commit(keep, using=using)
