@@ -111,8 +111,12 @@ class BadListAddress(Exception):
 
 
 def refusal_message(error):
-    """Words for an editor when the database refused a save (error: IntegrityError or DataError): the
-    message of the constraint it names, found among every model's named constraints, else its own text."""
+    """Words for an editor when a save failed: for an IntegrityError or DataError, the message of the
+    constraint it names, found among every model's named constraints, else the database's own words; for an
+    OSError, that a file could not be stored."""
+    if isinstance(error, OSError):
+        reason = error.strerror or str(error)
+        return f"the server could not store a file ({reason}); tell whoever runs the press room."
     text = str(error)
     for model in apps.get_models():
         for constraint in model._meta.constraints:
@@ -152,9 +156,10 @@ class HardenedAdmin(CheckedAutocompletes):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except (IntegrityError, DataError) as error:
-            # Django ran the save in a transaction, now rolled back: nothing of it is stored. The constraint
-            # is one the forms do not check (it spans rows of one save, or fields the form does not show).
+        except (IntegrityError, DataError, OSError) as error:
+            # Django ran the save in a transaction, now rolled back: nothing of it is stored, and the files it
+            # wrote are removed (people.images). A constraint the forms do not check (it spans rows of one
+            # save, or fields the form does not show), or storage that failed (a full disk).
             if request.method != "POST":
                 raise
             request.refused_save = refusal_message(error)

@@ -272,7 +272,9 @@ class Coverage(HasCard, Illustrated, Publishable, VaguelyDated):
     mentioned_works = models.ManyToManyField(Work, blank=True, related_name="mentioned_in")
     mentioned_organizations = models.ManyToManyField(Organization, blank=True, related_name="mentioned_in")
     search_document = models.GeneratedField(
-        expression=WeightedDocument(INDEXED_CHARACTERS), output_field=SearchVectorField(null=True), db_persist=True
+        expression=WeightedDocument(INDEXED_CHARACTERS),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
     )
 
     objects = KeyedManager.from_queryset(CoverageQuerySet)()
