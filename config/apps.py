@@ -13,7 +13,9 @@ class SiteConfig(AppConfig):
         from django.contrib import admin
 
         from config import pagecache
+        from config.admin import mend_library_admins
         from people.editorial import harden_registered_admins
 
         pagecache.connect_signals()
+        mend_library_admins(admin.site)
         harden_registered_admins(admin.site)

@@ -8,12 +8,14 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import model_ngettext
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.fields.files import FieldFile
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -106,6 +108,11 @@ class CheckedAutocompletes:
         return widget_class(db_field, self.admin_site, using=kwargs.get("using"))
 
 
+# Lookups whose value the database alone judges, as it runs the query (see HardenedAdmin.lookup_allowed).
+UNCHECKED_LOOKUPS = {"range", "regex", "iregex", "search"}
+EDITED_ROW_KEY = re.compile(r"form-\d+-id")
+
+
 class BadListAddress(Exception):
     """A changelist address (filters, lookups, drill-down) the list cannot answer; its text says why."""
 
@@ -176,22 +183,44 @@ class HardenedAdmin(CheckedAutocompletes):
             shown_rows_notes(request, context.get("inline_admin_formsets", []))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def changelist_view(self, request, extra_context=None):
-        try:
-            return super().changelist_view(request, extra_context)
-        except BadListAddress as error:
-            return self.bad_list_address(request, error)
-
     def get_changelist_instance(self, request):
         """The changelist, or BadListAddress (rather than Django's "database error" page) when its address
         asks for what the list cannot answer."""
         self.check_drilldown(request)
         try:
             return super().get_changelist_instance(request)
-        except IncorrectLookupParameters as error:
+        except (IncorrectLookupParameters, DisallowedModelAdminLookup) as error:
             raise BadListAddress(
                 "These filters or lookups are not ones this list offers, or name values its rows cannot hold."
             ) from error
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Lookups the admin never offers whose value only the database can judge, failing as it runs the
+        # query: a range of any other than two values, a regular expression that does not compile.
+        if lookup.rsplit(LOOKUP_SEP, 1)[-1] in UNCHECKED_LOOKUPS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            if request.method == "POST" and self.names_rows_it_cannot_hold(request):
+                self.message_user(
+                    request,
+                    "This request names rows this list cannot hold; nothing was done. Reload the list and "
+                    "choose again.",
+                    messages.WARNING,
+                )
+                return HttpResponseRedirect(request.get_full_path())
+            return super().changelist_view(request, extra_context)
+        except BadListAddress as error:
+            return self.bad_list_address(request, error)
+
+    def names_rows_it_cannot_hold(self, request):
+        """Whether a posted list edit (form-N-id) or action selection names a key no row can have."""
+        keys = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) + [
+            value for name, value in request.POST.items() if EDITED_ROW_KEY.fullmatch(name)
+        ]
+        return not all(is_valid_key(self.opts.pk, key) for key in keys if key)
 
     def check_drilldown(self, request):
         """Refuses a date drill-down outside the editors' calendar: Django would compute the next year past
@@ -222,18 +251,6 @@ class HardenedAdmin(CheckedAutocompletes):
             "opts": self.opts,
         }
         return TemplateResponse(request, "admin/bad_list_address.html", context, status=400)
-
-    def response_action(self, request, queryset, *args, **kwargs):
-        """Runs the chosen action, unless the selection names keys no row of this list can have."""
-        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        if not all(is_valid_key(self.opts.pk, value) for value in selected):
-            self.message_user(
-                request,
-                "The selection names rows this list cannot hold; nothing was done. Select the rows again.",
-                messages.WARNING,
-            )
-            return HttpResponseRedirect(request.get_full_path())
-        return super().response_action(request, queryset, *args, **kwargs)
 
 
 class AuditedAdmin(HardenedAdmin, admin.ModelAdmin):
@@ -554,6 +571,9 @@ class FetchedChoicesInline(CheckedAutocompletes, admin.options.InlineModelAdmin)
 
     fetched = []
     max_shown = 30
+    # New rows one save may add. Django builds as many forms as a post's TOTAL_FORMS says, up to 1,000 more
+    # than max_num: a tampered count would have a worker build (and, on an error, draw) a thousand rows.
+    max_new = 100
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.fetched)
@@ -564,7 +584,8 @@ class FetchedChoicesInline(CheckedAutocompletes, admin.options.InlineModelAdmin)
         return super().checked_autocomplete(db_field, widget_class, kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+        most = self.max_shown + self.max_new
+        formset = super().get_formset(request, obj, **{"max_num": most, "absolute_max": most, **kwargs})
         base_form = formset.form
 
         class RowForm(base_form):

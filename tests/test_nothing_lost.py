@@ -238,21 +238,38 @@ def test_a_piece_with_a_thousand_passages_opens_and_saves(editor_client):
     assert piece.passages.filter(slug__startswith="big-").count() == 1000
 
 
+# What a browser sends for the fields of a milestone row left empty.
+EMPTY_MILESTONE_FIELDS = {"platform": "", "date": "", "date_wording": "", "days_after_posting": ""}
+
+
 def test_a_form_of_more_than_a_thousand_fields_is_accepted(editor_client):
     piece = Coverage.objects.get(slug=ARTICLE)
-    url, response, data = change_form(editor_client, piece)
-    sentences = [f"word{number}x" for number in range(240)]
+    sentences = [f"word{number}x" for number in range(100)]
     Coverage.objects.filter(pk=piece.pk).update(text=f"{piece.text}\n\n{' '.join(sentences)}")
-    data["text"] = f"{piece.text}\n\n{' '.join(sentences)}"
+    url, response, data = change_form(editor_client, piece)
     rows = [
-        {"id": "", "coverage": str(piece.pk), "slug": f"new-{n}", "text": text}
+        {"id": "", "coverage": str(piece.pk), **milestone(text, n + 1, text), **EMPTY_MILESTONE_FIELDS}
         for n, text in enumerate(sentences)
     ]
-    add_inline_rows(response, data, Passage, rows)
+    add_inline_rows(response, data, Milestone, rows)
     assert len(data) > 1000
 
     assert editor_client.post(url, data).status_code == 302
-    assert piece.passages.filter(slug__startswith="new-").count() == 240
+    assert piece.milestones.filter(views_wording__startswith="word").count() == 100
+    assert piece.passages.filter(text__startswith="word").count() == 100
+
+
+def test_a_tampered_row_count_is_a_form_error_not_a_thousand_rows(editor_client):
+    piece = Coverage.objects.get(slug=ARTICLE)
+    url, response, data = change_form(editor_client, piece)
+    data[f"{inline_prefix(response, Quote)}-TOTAL_FORMS"] = "1000000"
+    data["summary"] = "Kept as typed."
+
+    refused = editor_client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "Please submit at most 130 forms" in refused.content.decode()
+    assert Coverage.objects.get(pk=piece.pk).summary == piece.summary
 
 
 # --- long text ---
