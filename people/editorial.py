@@ -15,6 +15,7 @@ from django.contrib.admin.utils import model_ngettext
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError
+from django.db.models import Model
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.fields.files import FieldFile
 from django.http import HttpResponseRedirect
@@ -89,8 +90,54 @@ class CheckedAutocompleteSelectMultiple(ValidKeysOnly, AutocompleteSelectMultipl
     pass
 
 
+class CheckedKeyChoice:
+    """A ModelChoiceField that refuses, as an invalid choice, a key its model could not hold, before asking
+    the database: SQLite cannot even be asked about an integer past 64 bits (OverflowError)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, Model) and not self.holds(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def holds(self, key):
+        model = self.queryset.model
+        key_field = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
+        return is_valid_key(key_field, str(key))
+
+
+class CheckedKeyChoices(CheckedKeyChoice):
+    """The same for a ModelMultipleChoiceField: each key chosen."""
+
+    def to_python(self, value):
+        return super(CheckedKeyChoice, self).to_python(value)
+
+    def _check_values(self, value):
+        for key in value:
+            if not isinstance(key, Model) and not self.holds(key):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
+                )
+        return super()._check_values(value)
+
+
+def with_checked_keys(formfield):
+    """The model choice form field, its class given the CheckedKeyChoice(s) check."""
+    base = type(formfield)
+    mixin = CheckedKeyChoices if isinstance(formfield, forms.ModelMultipleChoiceField) else CheckedKeyChoice
+    if not issubclass(base, CheckedKeyChoice):
+        formfield.__class__ = type(f"Checked{base.__name__}", (mixin, base), {})
+    return formfield
+
+
 class CheckedAutocompletes:
-    """For a ModelAdmin or an inline: its autocompletes show only keys that can exist."""
+    """For a ModelAdmin or an inline: its autocompletes show only keys that can exist, and its relation
+    fields refuse keys that cannot exist as invalid choices."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(formfield, forms.ModelChoiceField):
+            with_checked_keys(formfield)
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -172,8 +219,8 @@ class HardenedAdmin(CheckedAutocompletes):
             request.refused_save = refusal_message(error)
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
         if refused := getattr(request, "refused_save", None):
             return refusing(form, refused)
         return form

@@ -420,8 +420,8 @@ class CoverageAdmin(IllustratedAdmin, PublishableAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(quote_count=Count("quotes", distinct=True))
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
         if not PassageInline(Coverage, self.admin_site).has_view_or_change_permission(request, obj):
             return form
 
