@@ -410,7 +410,7 @@ def test_the_restore_lists_the_edit_first_and_a_dry_run_changes_nothing(edited_p
 
     listing = run("restore_story", dry_run=True)
 
-    assert listing.startswith("Restoring the story would change 1 rows:\n")
+    assert listing.startswith("Restoring the story would change 1 row:\n")
     assert f"  press.coverage “{ARTICLE}”: restored\n" in listing
     assert "    status: “draft” -> “published”\n" in listing
     assert (

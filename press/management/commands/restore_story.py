@@ -76,7 +76,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Restored {len(listed)} rows, exactly as listed.")
 
     def list(self, listed):
-        self.stdout.write(f"Restoring the story would change {len(listed)} rows:")
+        rows = f"{len(listed)} row{'' if len(listed) == 1 else 's'}"
+        self.stdout.write(f"Restoring the story would change {rows}:")
         for outcome in listed:
             self.stdout.write(f"  {outcome.row.name}: {outcome.action}")
             for change in outcome.changes:
