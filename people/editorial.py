@@ -158,6 +158,9 @@ class CheckedAutocompletes:
 # Lookups whose value the database alone judges, as it runs the query (see HardenedAdmin.lookup_allowed).
 UNCHECKED_LOOKUPS = {"range", "regex", "iregex", "search"}
 EDITED_ROW_KEY = re.compile(r"form-\d+-id")
+# What a lookup value past a column's or the calendar's range raises as the query is made or run.
+LOOKUP_VALUE_ERRORS = (OverflowError, ValueError, DataError)
+CANNOT_HOLD = "These filters or lookups are not ones this list offers, or name values its rows cannot hold."
 
 
 class BadListAddress(Exception):
@@ -236,10 +239,16 @@ class HardenedAdmin(CheckedAutocompletes):
         self.check_drilldown(request)
         try:
             return super().get_changelist_instance(request)
-        except (IncorrectLookupParameters, DisallowedModelAdminLookup) as error:
-            raise BadListAddress(
-                "These filters or lookups are not ones this list offers, or name values its rows cannot hold."
-            ) from error
+        except (IncorrectLookupParameters, DisallowedModelAdminLookup, *LOOKUP_VALUE_ERRORS) as error:
+            raise BadListAddress(CANNOT_HOLD) from error
+
+    def check_lookup_values(self, queryset):
+        """Runs the list's query once, cheaply, so that lookup values only the database can judge raise
+        BadListAddress here: for views that stream their rows (the CSV export) and cannot answer later."""
+        try:
+            queryset.exists()
+        except LOOKUP_VALUE_ERRORS as error:
+            raise BadListAddress(CANNOT_HOLD) from error
 
     def lookup_allowed(self, lookup, value, request=None):
         # Lookups the admin never offers whose value only the database can judge, failing as it runs the
@@ -258,9 +267,18 @@ class HardenedAdmin(CheckedAutocompletes):
                     messages.WARNING,
                 )
                 return HttpResponseRedirect(request.get_full_path())
-            return super().changelist_view(request, extra_context)
+            response = super().changelist_view(request, extra_context)
+            if request.method == "GET" and request.GET and hasattr(response, "render"):
+                # Drawn here, so that a lookup value only the database can judge (a year past 9999, an
+                # integer past 64 bits on SQLite) fails inside this view, where it can be answered.
+                response.render()
+            return response
         except BadListAddress as error:
             return self.bad_list_address(request, error)
+        except LOOKUP_VALUE_ERRORS:
+            if request.method != "GET" or not request.GET:
+                raise
+            return self.bad_list_address(request, BadListAddress(CANNOT_HOLD))
 
     def names_rows_it_cannot_hold(self, request):
         """Whether a posted list edit (form-N-id) or action selection names a key no row can have."""
@@ -286,7 +304,7 @@ class HardenedAdmin(CheckedAutocompletes):
                 raise BadListAddress(
                     f"The list goes by year from {EARLIEST_YEAR} to {LATEST_YEAR}; “{value[:20]}” is not one."
                 )
-            if number is None:
+            if number is None or not 1 <= number <= {"year": LATEST_YEAR, "month": 12, "day": 31}[part]:
                 raise BadListAddress(f"“{value[:20]}” is not a {part} of the calendar.")
 
     def bad_list_address(self, request, error):
