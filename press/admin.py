@@ -138,11 +138,25 @@ class InterviewQuestionInlineForm(forms.ModelForm):
         return cleaned
 
 
+class InterviewQuestionFormSet(ParentPieceFormSet):
+    """The questions and answers this form does not show (past the first rows of a long interview) must
+    stand in the text this save gives the piece, as the rows shown must."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None:
+            return
+        shown = {form.instance.pk for form in self.initial_forms}
+        hidden = self.instance.questions.exclude(pk__in=shown)
+        if message := self.instance.unsupported_questions_message(hidden):
+            raise forms.ValidationError(message)
+
+
 class InterviewQuestionInline(FetchedChoicesInline, admin.StackedInline):
     model = InterviewQuestion
     fetched = ["answered_by", "coverage"]
     form = InterviewQuestionInlineForm
-    formset = ParentPieceFormSet
+    formset = InterviewQuestionFormSet
     extra = 0
     fields = ["order", "question", "answer", "answered_by"]
     autocomplete_fields = ["answered_by"]

@@ -312,8 +312,30 @@ class Coverage(HasCard, Illustrated, Publishable, VaguelyDated):
         # The passage inline of the admin checks this itself, with the passages as the same save leaves them.
         if self.pk and not self._state.adding and not getattr(self, "passages_checked_by_form", False):
             stored = {passage.pk: passage.text for passage in self.passages.all()}
-            if message := self.orphaning_message(stored):
+            if message := self.orphaning_message(stored) or self.unsupported_questions_message(
+                self.questions.all()
+            ):
                 raise ValidationError({"text": message})
+
+    def unsupported_questions_message(self, questions):
+        """None when self.text holds the question and the answer of each of questions (InterviewQuestion
+        rows); else words for the editor naming those it no longer holds."""
+        lost = [
+            question
+            for question in questions
+            if any(
+                passages.locate(words, self.text) is None for words in (question.question, question.answer)
+            )
+        ]
+        if not lost:
+            return None
+        named = "; ".join(
+            f"{question.order}. “{passages.excerpt(question.question, 60)}”" for question in lost
+        )
+        return (
+            f"This text no longer holds the words of these questions and answers of the interview: {named}. "
+            "Keep those words, or change or remove those questions first."
+        )
 
     def orphaning_message(self, passage_texts):
         """None when self.text still holds every passage of passage_texts ({passage pk: its words}, as the

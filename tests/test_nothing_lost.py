@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from people.models import Person, Place
-from press.models import Coverage, Milestone, Outlet, Passage, Quote, Work
+from press.models import Coverage, InterviewQuestion, Milestone, Outlet, Passage, Quote, Work
 from tests.admin_forms import admin_url, form_data, inline_prefix
 
 pytestmark = pytest.mark.django_db
@@ -335,6 +335,27 @@ def test_text_and_passage_changed_together_in_one_save_are_accepted(editor_clien
 
     assert editor_client.post(url, data).status_code == 302
     assert Passage.objects.get(pk=passage.pk).text == "41 million views"
+
+
+def test_an_edit_that_drops_the_words_of_a_question_the_form_does_not_show_is_refused(editor_client):
+    piece = Coverage.objects.create(
+        headline="Long interview", slug="long-interview", kind="qa", summary="s", text=""
+    )
+    director = Person.objects.get(slug="tatia-pilieva")
+    pairs = [(f"Question {n}?", f"Answer {n}.") for n in range(1, 36)]
+    Coverage.objects.filter(pk=piece.pk).update(text=" ".join(f"{q} {a}" for q, a in pairs))
+    InterviewQuestion.objects.bulk_create(
+        InterviewQuestion(coverage=piece, order=n, question=q, answer=a, answered_by=director)
+        for n, (q, a) in enumerate(pairs, 1)
+    )
+    url, _, data = change_form(editor_client, Coverage.objects.get(pk=piece.pk))
+    data["text"] = " ".join(f"{q} {a}" for q, a in pairs[:-1])
+
+    refused = editor_client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "35. “Question 35?”" in refused.content.decode()
+    assert "Answer 35." in Coverage.objects.get(pk=piece.pk).text
 
 
 # --- admin addresses and posts ---
