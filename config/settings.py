@@ -80,9 +80,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "axes",
+    "editorial.apps.EditorialConfig",
     "people",
     "press",
-    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "config.routing.PrimaryForEditorsMiddleware",
     "config.middleware.RefuseNulInAdminQueryMiddleware",
-    "config.pagecache.PublicPageCacheMiddleware",
+    "editorial.pagecache.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,7 +154,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Public pages, cached for anonymous visitors (config.pagecache): in this process's memory by default, in
+# Public pages, cached for anonymous visitors (editorial.pagecache): in this process's memory by default, in
 # Redis when REDIS_URL is set, so that several workers or machines share one cache and one invalidation.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

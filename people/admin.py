@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from people.editorial import AuditedAdmin, IllustratedAdmin, PublicationFilter, PublishableAdmin
+from editorial.admin import (
+    AuditedAdmin,
+    FetchedChoicesInline,
+    IllustratedAdmin,
+    PublicationFilter,
+    PublishableAdmin,
+)
 from people.models import Neighbourhood, Organization, Person, Place
 
 
@@ -29,6 +35,17 @@ class NeighbourhoodAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class RecommendationInline(FetchedChoicesInline, admin.TabularInline):
+    """The place's recommendations. press/ keeps them; people/ does not import press/, so the inline reaches
+    them through the reverse relation (place.recommendations), as a template would."""
+
+    model = Place.recommendations.field.model
+    fetched = ["recommender", "place", "passage__coverage"]
+    extra = 0
+    fields = ["recommender", "occasion", "in_their_words", "order", "passage"]
+    autocomplete_fields = ["recommender", "passage"]
+
+
 @admin.register(Place)
 class PlaceAdmin(IllustratedAdmin, PublishableAdmin):
     list_display = [
@@ -47,4 +64,4 @@ class PlaceAdmin(IllustratedAdmin, PublishableAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["neighbourhood"]
     date_hierarchy = "last_checked"
-    # press/admin.py registers a subclass with the recommendations inline: they are press/ rows.
+    inlines = [RecommendationInline]

@@ -1,6 +1,6 @@
 import django_filters
 
-from config.choices import ModelChoiceFilter
+from editorial.filters import ModelChoiceFilter
 from people.models import Neighbourhood, Place
 
 

@@ -1,20 +1,13 @@
 from django.db import models
 from django.db.models import Q
 
-from config.links import slug_url
-from people.images import Illustrated, image_constraints
-from people.publishing import (
-    Editable,
-    HasCard,
-    KeyedManager,
-    Publishable,
-    WithinCalendar,
-    calendar_constraint,
-    publication_constraints,
-)
+from editorial.images import IllustratedModel, image_constraints
+from editorial.links import slug_url
+from editorial.models import AuditedModel, NaturalKeyManager, PublishableModel, SocialCardMixin
+from editorial.validators import WithinCalendar, calendar_constraint, publication_constraints
 
 
-class Person(HasCard, Illustrated, Publishable):
+class Person(SocialCardMixin, IllustratedModel, PublishableModel):
     CARD_KIND = "person"
 
     name = models.CharField(max_length=200, help_text="As the sources spell it, e.g. “Tatia Pilieva”.")
@@ -51,7 +44,7 @@ class Person(HasCard, Illustrated, Publishable):
         super().save(*args, **kwargs)
 
 
-class Organization(Publishable):
+class Organization(PublishableModel):
     class Kind(models.TextChoices):
         LABEL = "label", "Fashion label"
         SCHOOL = "school", "School"
@@ -81,12 +74,12 @@ class NeighbourhoodQuerySet(models.QuerySet):
         return self.all()
 
 
-class Neighbourhood(Editable):
+class Neighbourhood(AuditedModel):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     city = models.CharField(max_length=100, default="Los Angeles")
 
-    objects = KeyedManager.from_queryset(NeighbourhoodQuerySet)()
+    objects = NaturalKeyManager.from_queryset(NeighbourhoodQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -98,8 +91,9 @@ class Neighbourhood(Editable):
         return slug_url("people:neighbourhood-detail", self.slug)
 
 
-class Place(HasCard, Illustrated, Publishable):
+class Place(SocialCardMixin, IllustratedModel, PublishableModel):
     CARD_KIND = "place"
+    CARD_SELECT_RELATED = ["neighbourhood"]
 
     class Category(models.TextChoices):
         RESTAURANT = "restaurant", "Restaurant"

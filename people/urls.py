@@ -6,9 +6,9 @@ app_name = "people"
 
 urlpatterns = [
     path("people/", views.PersonListView.as_view(), name="person-list"),
-    path("people/<slug:slug>/", views.person_detail, name="person-detail"),
+    path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("places/", views.PlaceListView.as_view(), name="place-list"),
-    path("places/<slug:slug>/", views.place_detail, name="place-detail"),
-    path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),
-    path("neighbourhoods/<slug:slug>/", views.neighbourhood_detail, name="neighbourhood-detail"),
+    path("places/<slug:slug>/", views.PlaceDetailView.as_view(), name="place-detail"),
+    path("organizations/<slug:slug>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
+    path("neighbourhoods/<slug:slug>/", views.NeighbourhoodDetailView.as_view(), name="neighbourhood-detail"),
 ]

@@ -2,12 +2,11 @@
 place.recommendations), so this app never imports press/."""
 
 from django.db.models import F, Prefetch
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from django_filters.views import FilterView
 
-from config.seo import page_meta, visible
+from editorial.seo import page_meta
+from editorial.views import PublishedDetailView
 from people.filters import PlaceFilter
 from people.models import Neighbourhood, Organization, Person, Place
 
@@ -43,60 +42,61 @@ class PersonListView(ListView):
         )
 
 
-@require_safe
-def person_detail(request, slug):
-    person = get_object_or_404(visible(Person.objects, request), slug=slug)
-    credits = list(person.credits.published().with_source().select_related("work"))
-    quotes = list(person.quotes.published().with_source().select_related("said_to_outlet", "said_to_person"))
-    recommendations = list(
-        person.recommendations.published().with_source().select_related("place__neighbourhood")
-    )
-    answers = list(
-        person.answers.published()
-        .select_related("coverage__outlet")
-        .defer("coverage__text", "coverage__search_document")
-    )
-    authored = list(person.authored_coverage.published().for_lists().select_related("outlet"))
-    writer = "Critic" if any(piece.stance == "critical" for piece in authored) else "Writer"
-    roles = [credit.get_role_display() for credit in credits]
-    roles += [
-        label
-        for label, shown in [
-            ("Interviewee", answers),
-            (writer, authored),
-            ("Quoted", quotes),
-            ("Recommends places", recommendations),
+class PersonDetailView(PublishedDetailView):
+    model = Person
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        credits = list(person.credits.published().with_source().select_related("work"))
+        quotes = list(
+            person.quotes.published().with_source().select_related("said_to_outlet", "said_to_person")
+        )
+        recommendations = list(
+            person.recommendations.published().with_source().select_related("place__neighbourhood")
+        )
+        answers = list(
+            person.answers.published()
+            .select_related("coverage__outlet")
+            .defer("coverage__text", "coverage__search_document")
+        )
+        authored = list(person.authored_coverage.published().for_lists().select_related("outlet"))
+        writer = "Critic" if any(piece.stance == "critical" for piece in authored) else "Writer"
+        roles = [credit.get_role_display() for credit in credits]
+        roles += [
+            label
+            for label, shown in [
+                ("Interviewee", answers),
+                (writer, authored),
+                ("Quoted", quotes),
+                ("Recommends places", recommendations),
+            ]
+            if shown
         ]
-        if shown
-    ]
-    return render(
-        request,
-        "people/person_detail.html",
-        {
-            "person": person,
-            "draft": not person.is_published,
-            "roles": list(dict.fromkeys(roles)),
-            "credits": credits,
-            "facts": person.facts.published()
+        return super().get_context_data(
+            **kwargs,
+            roles=list(dict.fromkeys(roles)),
+            credits=credits,
+            facts=person.facts.published()
             .with_source()
             .select_related("work", "organization", "neighbourhood"),
-            "quotes": quotes,
-            "recommendations": recommendations,
-            "answers": answers,
-            "authored": authored,
-            "mentioned_in": person.mentioned_in.published()
+            quotes=quotes,
+            recommendations=recommendations,
+            answers=answers,
+            authored=authored,
+            mentioned_in=person.mentioned_in.published()
             .for_lists()
             .select_related("outlet")[:MENTIONS_SHOWN],
-            **page_meta(
-                request,
-                person.name,
-                person.description or person.name,
-                og_type="profile",
-                card_url=person.card_url,
-                structured_data=person_data(person, request),
-            ),
-        },
-    )
+        )
+
+    def get_page_meta(self):
+        person = self.object
+        return {
+            "title": person.name,
+            "description": person.description or person.name,
+            "og_type": "profile",
+            "card_url": person.card_url,
+            "structured_data": person_data(person, self.request),
+        }
 
 
 class PlaceListView(FilterView):
@@ -107,9 +107,10 @@ class PlaceListView(FilterView):
     paginate_by = 60
 
     def get_queryset(self):
-        # Recommendations are press/ rows; their model is reached through the relation, not imported.
-        recommendation_model = Place._meta.get_field("recommendations").related_model
-        recommendations = recommendation_model.objects.published().with_source().select_related("recommender")
+        # Recommendations are press/ rows, reached by the reverse relation: people/ never imports press/.
+        recommendations = (
+            Place.recommendations.field.model.objects.published().with_source().select_related("recommender")
+        )
         return (
             Place.objects.published()
             .select_related("neighbourhood")
@@ -155,65 +156,68 @@ def place_data(place, request):
     return data
 
 
-@require_safe
-def place_detail(request, slug):
-    place = get_object_or_404(visible(Place.objects, request).select_related("neighbourhood"), slug=slug)
-    return render(
-        request,
-        "people/place_detail.html",
-        {
-            "place": place,
-            "draft": not place.is_published,
-            "recommendations": place.recommendations.published().with_source().select_related("recommender"),
-            "mentioned_in": place.mentioned_in.published().select_related("outlet")[:MENTIONS_SHOWN],
-            **page_meta(
-                request,
-                place.name,
-                " ".join(place.card_text()),
-                og_type="place",
-                card_url=place.card_url,
-                structured_data=place_data(place, request),
-            ),
-        },
-    )
+class PlaceDetailView(PublishedDetailView):
+    queryset = Place.objects.select_related("neighbourhood")
+
+    def get_context_data(self, **kwargs):
+        place = self.object
+        return super().get_context_data(
+            **kwargs,
+            recommendations=place.recommendations.published().with_source().select_related("recommender"),
+            mentioned_in=place.mentioned_in.published().select_related("outlet")[:MENTIONS_SHOWN],
+        )
+
+    def get_page_meta(self):
+        place = self.object
+        return {
+            "title": place.name,
+            "description": " ".join(place.card_text()),
+            "og_type": "place",
+            "card_url": place.card_url,
+            "structured_data": place_data(place, self.request),
+        }
 
 
-@require_safe
-def organization_detail(request, slug):
-    organization = get_object_or_404(visible(Organization.objects, request), slug=slug)
-    return render(
-        request,
-        "people/organization_detail.html",
-        {
-            "organization": organization,
-            "draft": not organization.is_published,
-            "works": organization.works.published(),
-            "facts": organization.facts.published().with_source().select_related("person"),
-            **page_meta(
-                request,
-                organization.name,
-                organization.description or organization.name,
-                structured_data={"@type": "Organization", "name": organization.name},
-            ),
-        },
-    )
+class OrganizationDetailView(PublishedDetailView):
+    model = Organization
+
+    def get_context_data(self, **kwargs):
+        organization = self.object
+        return super().get_context_data(
+            **kwargs,
+            works=organization.works.published(),
+            facts=organization.facts.published().with_source().select_related("person"),
+        )
+
+    def get_page_meta(self):
+        organization = self.object
+        return {
+            "title": organization.name,
+            "description": organization.description or organization.name,
+            "structured_data": {"@type": "Organization", "name": organization.name},
+        }
 
 
-@require_safe
-def neighbourhood_detail(request, slug):
-    neighbourhood = get_object_or_404(Neighbourhood.objects.published(), slug=slug)
-    return render(
-        request,
-        "people/neighbourhood_detail.html",
-        {
-            "neighbourhood": neighbourhood,
-            "places": neighbourhood.places.published(),
-            "facts": neighbourhood.facts.published().with_source().select_related("person"),
-            **page_meta(
-                request,
-                neighbourhood.name,
-                f"{neighbourhood.name}, {neighbourhood.city}: recommended places and what the press said.",
-                structured_data={"@type": "Place", "name": f"{neighbourhood.name}, {neighbourhood.city}"},
-            ),
-        },
-    )
+class NeighbourhoodDetailView(PublishedDetailView):
+    model = Neighbourhood
+
+    def get_queryset(self):
+        # A neighbourhood has no draft of its own: it is public once one of its places is, staff or not.
+        return Neighbourhood.objects.published()
+
+    def get_context_data(self, **kwargs):
+        neighbourhood = self.object
+        return super().get_context_data(
+            **kwargs,
+            places=neighbourhood.places.published(),
+            facts=neighbourhood.facts.published().with_source().select_related("person"),
+        )
+
+    def get_page_meta(self):
+        neighbourhood = self.object
+        where = f"{neighbourhood.name}, {neighbourhood.city}"
+        return {
+            "title": neighbourhood.name,
+            "description": f"{where}: recommended places and what the press said.",
+            "structured_data": {"@type": "Place", "name": where},
+        }

@@ -2,7 +2,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils import feedgenerator
 
-from people.publishing import without_control_characters
+from editorial.validators import without_control_characters
 from press.models import Coverage
 
 

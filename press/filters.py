@@ -3,7 +3,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 
-from config.choices import ModelChoiceFilter
+from editorial.filters import ModelChoiceFilter
 from people.models import Person, Place
 from press.models import Coverage, Outlet, Work
 from press.search import best_first, search_coverage

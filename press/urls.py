@@ -9,8 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("coverage/", views.CoverageListView.as_view(), name="coverage-list"),
     path("coverage/feed/", LatestCoverageFeed(), name="coverage-feed"),
-    path("coverage/<slug:slug>/", views.coverage_detail, name="coverage-detail"),
-    path("films/<slug:slug>/", views.work_detail, name="work-detail"),
-    path("outlets/<slug:slug>/", views.outlet_detail, name="outlet-detail"),
-    path("cards/<slug:kind>/<slug:slug>.png", views.card, name="card"),
+    path("coverage/<slug:slug>/", views.CoverageDetailView.as_view(), name="coverage-detail"),
+    path("films/<slug:slug>/", views.WorkDetailView.as_view(), name="work-detail"),
+    path("outlets/<slug:slug>/", views.OutletDetailView.as_view(), name="outlet-detail"),
 ]

@@ -1,15 +1,14 @@
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
-from config import cards
-from config.seo import page_meta, visible
-from people.models import Person, Place
+from editorial.seo import page_meta
+from editorial.views import PublishedDetailView
+from people.models import Person
 from press.charts import milestone_chart
 from press.filters import LIST_CAP, CoverageFilter
 from press.highlight import highlighted_text
@@ -230,114 +229,96 @@ def linked_pieces(coverage):
     )
 
 
-@require_safe
-def coverage_detail(request, slug):
-    coverage = get_object_or_404(
-        visible(Coverage.objects, request).select_related("outlet__parent"), slug=slug
-    )
-    people = list(coverage_people(coverage))
-    authors = [person for person in people if person.is_author]
-    return render(
-        request,
-        "press/coverage_detail.html",
-        {
-            "coverage": coverage,
-            "draft": not coverage.is_published,
-            "text": highlighted_text(coverage.text, coverage.passages.all()),
-            "questions": coverage.questions.select_related("answered_by"),
+class CoverageDetailView(PublishedDetailView):
+    queryset = Coverage.objects.select_related("outlet__parent")
+
+    def get_context_data(self, **kwargs):
+        coverage = self.object
+        self.people = list(coverage_people(coverage))
+        return super().get_context_data(
+            **kwargs,
+            text=highlighted_text(coverage.text, coverage.passages.all()),
+            questions=coverage.questions.select_related("answered_by"),
             # Through the claim's own piece column, indexed, rather than a join through every passage.
-            "quotes": cited(Quote.objects.filter(Q(coverage=coverage) | Q(first_published_in=coverage)))
+            quotes=cited(Quote.objects.filter(Q(coverage=coverage) | Q(first_published_in=coverage)))
             .filter(passage__isnull=False)
             .select_related("speaker", "said_to_outlet", "said_to_person"),
-            "authors": authors,
-            "mentioned_people": [person for person in people if person.is_mentioned],
-            "mentioned_places": coverage.mentioned_places.published().select_related("neighbourhood"),
-            "mentioned_works": coverage.mentioned_works.published(),
-            "related": Coverage.objects.published()
+            authors=self.authors,
+            mentioned_people=[person for person in self.people if person.is_mentioned],
+            mentioned_places=coverage.mentioned_places.published().select_related("neighbourhood"),
+            mentioned_works=coverage.mentioned_works.published(),
+            related=Coverage.objects.published()
             .for_lists()
             .filter(pk__in=linked_pieces(coverage))
             .exclude(pk=coverage.pk)
             .select_related("outlet"),
-            **page_meta(
-                request,
-                coverage.headline,
-                coverage.summary,
-                og_type="article",
-                card_url=coverage.card_url,
-                structured_data=news_article_data(coverage, authors, request),
-            ),
-        },
-    )
+        )
+
+    @property
+    def authors(self):
+        return [person for person in self.people if person.is_author]
+
+    def get_page_meta(self):
+        coverage = self.object
+        return {
+            "title": coverage.headline,
+            "description": coverage.summary,
+            "og_type": "article",
+            "card_url": coverage.card_url,
+            "structured_data": news_article_data(coverage, self.authors, self.request),
+        }
 
 
-@require_safe
-def work_detail(request, slug):
-    work = get_object_or_404(visible(Work.objects, request).select_related("made_for"), slug=slug)
-    credits = list(Credit.objects.published().filter(work=work).with_source().select_related("person"))
-    milestones = list(cited(work.milestones.all()).select_related("platform"))
-    return render(
-        request,
-        "press/work_detail.html",
-        {
-            "work": work,
-            "draft": not work.is_published,
-            "credits": credits,
-            "milestones": milestones,
-            "chart": milestone_chart(milestones),
-            "appearances": cited(work.appearances.all()).select_related("outlet"),
-            "facts": film_facts(work).prefetch_related(
+class WorkDetailView(PublishedDetailView):
+    queryset = Work.objects.select_related("made_for")
+
+    def get_context_data(self, **kwargs):
+        work = self.object
+        self.credits = list(
+            Credit.objects.published().filter(work=work).with_source().select_related("person")
+        )
+        milestones = list(cited(work.milestones.all()).select_related("platform"))
+        return super().get_context_data(
+            **kwargs,
+            credits=self.credits,
+            milestones=milestones,
+            chart=milestone_chart(milestones),
+            appearances=cited(work.appearances.all()).select_related("outlet"),
+            facts=film_facts(work).prefetch_related(
                 Prefetch("disagrees_with", queryset=Fact.objects.published().with_source())
             ),
-            "coverage": work.mentioned_in.published().for_lists().select_related("outlet")[:MENTIONS_SHOWN],
-            "coverage_count": work.mentioned_in.published().order_by()[: LIST_CAP + 1].count(),
-            "coverage_cap": LIST_CAP,
-            **page_meta(
-                request,
-                work.title,
-                work.synopsis or work.logline,
-                og_type="video.movie",
-                card_url=work.card_url,
-                structured_data=movie_data(work, credits, request),
-            ),
-        },
-    )
+            coverage=work.mentioned_in.published().for_lists().select_related("outlet")[:MENTIONS_SHOWN],
+            coverage_count=work.mentioned_in.published().order_by()[: LIST_CAP + 1].count(),
+            coverage_cap=LIST_CAP,
+        )
+
+    def get_page_meta(self):
+        work = self.object
+        return {
+            "title": work.title,
+            "description": work.synopsis or work.logline,
+            "og_type": "video.movie",
+            "card_url": work.card_url,
+            "structured_data": movie_data(work, self.credits, self.request),
+        }
 
 
-@require_safe
-def outlet_detail(request, slug):
-    outlet = get_object_or_404(visible(Outlet.objects, request).select_related("parent"), slug=slug)
-    return render(
-        request,
-        "press/outlet_detail.html",
-        {
-            "outlet": outlet,
-            "draft": not outlet.is_published,
-            "children": outlet.children.published(),
-            "coverage": outlet.coverage.published().for_lists().select_related("outlet")[:50],
-            "appearances": cited(outlet.appearances.all()).select_related("work"),
-            **page_meta(
-                request,
-                outlet.name,
-                outlet.description or f"What {outlet.name} published about First Kiss.",
-                structured_data={"@type": "NewsMediaOrganization", "name": outlet.name},
-            ),
-        },
-    )
+class OutletDetailView(PublishedDetailView):
+    queryset = Outlet.objects.select_related("parent")
 
+    def get_context_data(self, **kwargs):
+        outlet = self.object
+        return super().get_context_data(
+            **kwargs,
+            children=outlet.children.published(),
+            coverage=outlet.coverage.published().for_lists().select_related("outlet")[:50],
+            appearances=cited(outlet.appearances.all()).select_related("work"),
+        )
 
-CARD_MODELS = {"film": Work, "coverage": Coverage, "person": Person, "place": Place}
-
-
-@require_safe
-def card(request, kind, slug):
-    model = CARD_MODELS.get(kind)
-    if model is None:
-        raise Http404("No such kind of card.")
-    queryset = model.objects.published()
-    if model is Place:
-        queryset = queryset.select_related("neighbourhood")
-    instance = get_object_or_404(queryset, slug=slug)
-    path = cards.card_file(kind, slug, *instance.card_text())
-    response = FileResponse(path.open("rb"), content_type="image/png")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    def get_page_meta(self):
+        outlet = self.object
+        return {
+            "title": outlet.name,
+            "description": outlet.description or f"What {outlet.name} published about First Kiss.",
+            "structured_data": {"@type": "NewsMediaOrganization", "name": outlet.name},
+        }

@@ -33,7 +33,7 @@ def _fresh_page_cache(settings, tmp_path):
 
     Each test's rows are rolled back without a signal, so each test starts a content version of its own.
     """
-    from config import pagecache
+    from editorial import pagecache
 
     settings.PAGE_CACHE_SECONDS = 600
     settings.PAGE_CACHE_VERSION_FILE = tmp_path / "page-cache-version"
@@ -110,12 +110,13 @@ def visitor():
 
 @pytest.fixture
 def editorial_groups(transactional_db):
-    """The groups the data migration makes: a transactional test's flush empties them, so remake them."""
+    """The groups the data migrations make: a transactional test's flush empties them, so remake them."""
     import importlib
     from types import SimpleNamespace
 
     from django.apps import apps
     from django.db import connection
 
-    migration = importlib.import_module("press.migrations.0003_contributors_and_editors")
-    migration.make_groups(apps, SimpleNamespace(connection=connection))
+    schema_editor = SimpleNamespace(connection=connection)
+    importlib.import_module("press.migrations.0003_contributors_and_editors").make_groups(apps, schema_editor)
+    importlib.import_module("people.migrations.0005_editorial_group_permissions").grant(apps, schema_editor)

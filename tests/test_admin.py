@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from people.publishing import Editable
+from editorial.models import AuditedModel
 from press.models import Coverage, Passage
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ MODELS = [
     model
     for label in ("people", "press")
     for model in apps.get_app_config(label).get_models()
-    if issubclass(model, Editable)
+    if issubclass(model, AuditedModel)
 ]
 Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
 

@@ -5,9 +5,9 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from people.models import Person
-from people.publishing import Editable
-from press.models import Coverage, Place, Quote, Work
+from editorial.models import AuditedModel
+from people.models import Person, Place
+from press.models import Coverage, Quote, Work
 from tests.admin_forms import admin_url
 from tests.rows import Q_AND_A, add_rows
 
@@ -18,7 +18,7 @@ MODELS = [
     model
     for label in ("people", "press")
     for model in apps.get_app_config(label).get_models()
-    if issubclass(model, Editable)
+    if issubclass(model, AuditedModel)
 ]
 # The pages with the most on them: the pieces, people, places and film the extra rows attach to.
 BUSIEST = {

@@ -11,7 +11,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageCms, PngImagePlugin
 
-from people import images
+from editorial import images
 from people.admin import PersonAdmin
 from people.models import Person
 from tests.admin_forms import admin_url, form_data

@@ -142,7 +142,7 @@ def test_bad_requests_and_missing_pages_are_not_cached(visitor):
 
 def test_every_worker_process_sees_the_new_version(visitor):
     """Each worker caches pages; the version they check lives where they all read it: Redis or one file."""
-    from config.pagecache import read_state, shares_cache
+    from editorial.pagecache import read_state, shares_cache
 
     before = read_state().version
     Coverage.objects.get(slug=Q_AND_A).save()

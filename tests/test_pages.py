@@ -4,8 +4,8 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from editorial.models import AuditedModel, PublicationStatus
 from people.models import Person, Place
-from people.publishing import Editable, PublicationStatus
 from press.models import Appearance, Coverage, Credit, Fact, Milestone, Passage, Work
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ MODELS = [
     model
     for label in ("people", "press")
     for model in apps.get_app_config(label).get_models()
-    if issubclass(model, Editable)
+    if issubclass(model, AuditedModel)
 ]
 ARTICLE = "first-kiss-is-the-work-of-melissa-cokers-wren-label"
 Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"

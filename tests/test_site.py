@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_p
 from django.views.defaults import server_error
 from PIL import Image
 
-from config.links import slug_url
+from editorial.links import slug_url
 from people.models import Place
 from press.charts import milestone_chart
 from press.models import Coverage, Milestone

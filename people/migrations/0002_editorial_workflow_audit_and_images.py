@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import people.images
+import editorial.images
 from django.conf import settings
 from django.db import migrations, models
 
@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='person',
             name='image',
-            field=people.images.CheckedImageField(blank=True, height_field='image_height', help_text='JPEG, PNG or WebP, up to 10 MB and 40 megapixels. Location and camera data are removed on save.', upload_to=people.images.image_upload_path, width_field='image_width'),
+            field=editorial.images.CheckedImageField(blank=True, height_field='image_height', help_text='JPEG, PNG or WebP, up to 10 MB and 40 megapixels. Location and camera data are removed on save.', upload_to=editorial.images.image_upload_path, width_field='image_width'),
         ),
         migrations.AddField(
             model_name='person',
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='place',
             name='image',
-            field=people.images.CheckedImageField(blank=True, height_field='image_height', help_text='JPEG, PNG or WebP, up to 10 MB and 40 megapixels. Location and camera data are removed on save.', upload_to=people.images.image_upload_path, width_field='image_width'),
+            field=editorial.images.CheckedImageField(blank=True, height_field='image_height', help_text='JPEG, PNG or WebP, up to 10 MB and 40 megapixels. Location and camera data are removed on save.', upload_to=editorial.images.image_upload_path, width_field='image_width'),
         ),
         migrations.AddField(
             model_name='place',

@@ -4,7 +4,7 @@ import datetime
 import django.db.models.functions.comparison
 import django.db.models.functions.datetime
 import django.db.models.lookups
-import people.publishing
+import editorial.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -71,32 +71,32 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='appearance',
             name='date',
-            field=models.DateField(blank=True, help_text='Only as precise as the sources: see the precision beside it.', null=True, validators=[people.publishing.WithinCalendar()]),
+            field=models.DateField(blank=True, help_text='Only as precise as the sources: see the precision beside it.', null=True, validators=[editorial.validators.WithinCalendar()]),
         ),
         migrations.AlterField(
             model_name='coverage',
             name='date',
-            field=models.DateField(blank=True, help_text='Only as precise as the sources: see the precision beside it.', null=True, validators=[people.publishing.WithinCalendar()]),
+            field=models.DateField(blank=True, help_text='Only as precise as the sources: see the precision beside it.', null=True, validators=[editorial.validators.WithinCalendar()]),
         ),
         migrations.AlterField(
             model_name='coverage',
             name='published_at',
-            field=models.DateTimeField(blank=True, help_text='When it goes public. A future time keeps a published row hidden until then; empty means at once. Set when an editor publishes.', null=True, validators=[people.publishing.WithinCalendar()]),
+            field=models.DateTimeField(blank=True, help_text='When it goes public. A future time keeps a published row hidden until then; empty means at once. Set when an editor publishes.', null=True, validators=[editorial.validators.WithinCalendar()]),
         ),
         migrations.AlterField(
             model_name='milestone',
             name='date',
-            field=models.DateField(blank=True, help_text='Only as precise as the sources: see the precision beside it.', null=True, validators=[people.publishing.WithinCalendar()]),
+            field=models.DateField(blank=True, help_text='Only as precise as the sources: see the precision beside it.', null=True, validators=[editorial.validators.WithinCalendar()]),
         ),
         migrations.AlterField(
             model_name='outlet',
             name='published_at',
-            field=models.DateTimeField(blank=True, help_text='When it goes public. A future time keeps a published row hidden until then; empty means at once. Set when an editor publishes.', null=True, validators=[people.publishing.WithinCalendar()]),
+            field=models.DateTimeField(blank=True, help_text='When it goes public. A future time keeps a published row hidden until then; empty means at once. Set when an editor publishes.', null=True, validators=[editorial.validators.WithinCalendar()]),
         ),
         migrations.AlterField(
             model_name='work',
             name='published_at',
-            field=models.DateTimeField(blank=True, help_text='When it goes public. A future time keeps a published row hidden until then; empty means at once. Set when an editor publishes.', null=True, validators=[people.publishing.WithinCalendar()]),
+            field=models.DateTimeField(blank=True, help_text='When it goes public. A future time keeps a published row hidden until then; empty means at once. Set when an editor publishes.', null=True, validators=[editorial.validators.WithinCalendar()]),
         ),
         migrations.AddConstraint(
             model_name='appearance',

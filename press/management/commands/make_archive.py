@@ -17,8 +17,8 @@ from django.db import OperationalError, connections, transaction
 from django.utils import timezone
 
 from config.routing import reading_from
+from editorial.models import PublicationStatus
 from people.models import Neighbourhood, Person, Place
-from people.publishing import PublicationStatus
 from press.models import Coverage, DatePrecision, Outlet, Passage, Quote, Work
 
 SYNTHETIC_USER = "synthetic-archive"

@@ -16,7 +16,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, transaction
 
-from press import story
+from editorial import story
 
 
 class Command(BaseCommand):

@@ -24,9 +24,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 
-from people.publishing import PublicationStatus, Publishable
+from editorial.models import AuditedModel, PublicationStatus, PublishableModel
 
-PUBLIC_APPS = {"people", "press"}
 STATE_KEY = "pages:state"
 NO_SCHEDULE = float("inf")
 
@@ -77,7 +76,7 @@ def next_scheduled_publication():
         .annotate(first=Min("published_at"))
         .values("first")
         for model in apps.get_models()
-        if issubclass(model, Publishable)
+        if issubclass(model, PublishableModel)
     ]
     times = [row["first"] for row in firsts[0].union(*firsts[1:], all=True).order_by()]
     return min((moment.timestamp() for moment in times if moment), default=NO_SCHEDULE)
@@ -93,7 +92,9 @@ def start_new_version(next_change=None):
 
 
 def content_changed(sender, instance=None, **kwargs):
-    if sender._meta.app_label not in PUBLIC_APPS or kwargs.get("action", "post_").startswith("pre_"):
+    # Every row editors keep may show on a page; the through rows of a many-to-many change come with the
+    # row whose relation changed as instance.
+    if not isinstance(instance, AuditedModel) or kwargs.get("action", "post_").startswith("pre_"):
         return
     # At once, so that this request and this transaction's own reads see fresh pages; the scheduled time of
     # the row itself is enough to stay right until the full recount after commit.

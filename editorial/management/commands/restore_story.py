@@ -14,7 +14,7 @@ Errors: CommandError naming the file, the object and the field of a bad fixture;
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, transaction
 
-from press import story
+from editorial import story
 
 PROMPT = "Restore these {count} rows? Type 'yes' to continue, or 'no' to cancel: "
 

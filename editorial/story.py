@@ -1,7 +1,7 @@
 """The story's rows (fixtures/*.json, natural keys) against the database: what `load_story` adds and leaves
 alone, and what `restore_story` changes back.
 
-A story row is found by its model and natural key (Editable.NATURAL_KEY), read from the fixture itself, so
+A story row is found by its model and natural key (AuditedModel.NATURAL_KEY), read from the fixture itself, so
 that a row already stored is left alone without its references even being looked up. LoadedStoryRow remembers
 every story row once loaded, which tells a row an editor deleted from one a new release of the story adds.
 """
@@ -18,7 +18,7 @@ from django.core.serializers import base
 from django.db import DatabaseError, models, transaction
 
 from config.routing import reading_from
-from press.models import LoadedStoryRow
+from editorial.models import LoadedStoryRow
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 

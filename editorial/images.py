@@ -219,7 +219,7 @@ class CheckedImageFormField(forms.ImageField):
             return None
         prepared = check_upload(upload)
         upload = super().to_python(upload)
-        upload.prepared = prepared  # what Illustrated.save writes, made while the form can still say no
+        upload.prepared = prepared  # what IllustratedModel.save writes, made while the form can still say no
         return upload
 
 
@@ -253,7 +253,7 @@ def rendition_path(image_name, width):
     return f"renditions/{hashlib.sha256(image_name.encode()).hexdigest()[:16]}/{width}.webp"
 
 
-class Illustrated(models.Model):
+class IllustratedModel(models.Model):
     """A model that can carry one image, with the words a screen reader says and whom to credit."""
 
     image = CheckedImageField(

@@ -1,18 +1,16 @@
-"""Shared by every model editors keep, in people/ and press/: what "public" means, who changed a row
-and when, and natural keys so that fixtures refer to rows by name instead of by id."""
-
-import datetime
-import re
+"""What every model editors keep shares, whatever app it is in: what "public" means (a publication status
+and `published()`), who made and last changed a row and when, natural keys so that fixtures refer to rows by
+name instead of by id, and social cards. Abstract models: no table of theirs. The one table is the story
+loader's own record, LoadedStoryRow."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 
-from config import cards
+from editorial import cards
+from editorial.validators import WithinCalendar, without_control_characters
 
 
 class PublicationStatus(models.TextChoices):
@@ -21,72 +19,16 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-# The years an editor's date or time may fall in. Outside them a value is a typo or a "never" (9999-12-31):
-# a time that late in Los Angeles is past the year 9999 in UTC, which PostgreSQL stores and Python cannot
-# read back, so one such row would take down every page and list that reads it.
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2099
-CALENDAR_RANGE = f"between 1 January {EARLIEST_YEAR} and 31 December {LATEST_YEAR}"
-
-
-@deconstructible(path="people.publishing.WithinCalendar")
-class WithinCalendar:
-    """Refuses a date or datetime whose year (as given, in its own time zone) lies outside
-    EARLIEST_YEAR..LATEST_YEAR, with a message that gives the range. Raises ValidationError."""
-
-    def __call__(self, value):
-        if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-            noun = "time" if isinstance(value, datetime.datetime) else "date"
-            raise ValidationError(
-                f"Give a {noun} {CALENDAR_RANGE}; “never” is a draft, not a far-off date.",
-                code="out_of_calendar",
-            )
-
-    def __eq__(self, other):
-        return isinstance(other, WithinCalendar)
-
-
-def calendar_constraint(model_name, field_name, field_class=models.DateField):
-    """The database's own guard for WithinCalendar, so that no writer (a raw query, an import) can store a
-    value Python cannot read back. A datetime is stored in UTC: its bounds are a day wider than the years,
-    which any time zone's wall clock stays within."""
-    if field_class is models.DateTimeField:
-        low = datetime.datetime(EARLIEST_YEAR - 1, 12, 31, tzinfo=datetime.UTC)
-        high = datetime.datetime(LATEST_YEAR + 1, 1, 2, tzinfo=datetime.UTC)
-    else:
-        low, high = datetime.date(EARLIEST_YEAR, 1, 1), datetime.date(LATEST_YEAR, 12, 31)
-    return models.CheckConstraint(
-        name=f"{model_name}_{field_name}_within_calendar",
-        condition=Q(**{f"{field_name}__isnull": True}) | Q(**{f"{field_name}__range": (low, high)}),
-        violation_error_message=f"Give a {field_name.replace('_', ' ')} {CALENDAR_RANGE}.",
-    )
-
-
-def publication_constraints(model_name):
-    return [calendar_constraint(model_name, "published_at", models.DateTimeField)]
-
-
-# Characters XML 1.0 cannot carry (https://www.w3.org/TR/xml/#charsets): C0 controls but tab, newline and
-# carriage return, lone surrogates, U+FFFE and U+FFFF. Pasted from a word processor (U+000B is Word's line
-# break), one of them in a summary would take the feed down for everyone.
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
-
-
-def without_control_characters(text):
-    """The str with what XML 1.0 cannot carry removed; a word processor's line or page break (U+000B,
-    U+000C) becomes a newline, so that words stay apart."""
-    return NOT_IN_XML.sub("", text.translate(LINE_BREAKS))
-
-
-class KeyedManager(models.Manager):
+class NaturalKeyManager(models.Manager):
     """Finds a row by the lookups its model names in NATURAL_KEY, e.g. ("slug",)."""
 
     def get_by_natural_key(self, *values):
         return self.get(**dict(zip(self.model.NATURAL_KEY, values, strict=True)))
 
 
-class Editable(models.Model):
-    """A row editors keep: found by its natural key, and it remembers who made and last changed it."""
+class AuditedModel(models.Model):
+    """A row editors keep: found by its natural key, and it remembers who made and last changed it (the
+    admin stamps created_by/updated_by; times are aware, stored in UTC)."""
 
     NATURAL_KEY = ("slug",)
 
@@ -141,7 +83,9 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(live())
 
 
-class Publishable(Editable):
+class PublishableModel(AuditedModel):
+    """A row the public site shows once published: `objects.published()` is the one definition of public."""
+
     status = models.CharField(
         max_length=12,
         choices=PublicationStatus,
@@ -157,7 +101,7 @@ class Publishable(Editable):
         "at once. Set when an editor publishes.",
     )
 
-    objects = KeyedManager.from_queryset(PublishableQuerySet)()
+    objects = NaturalKeyManager.from_queryset(PublishableQuerySet)()
 
     class Meta:
         abstract = True
@@ -173,15 +117,40 @@ class Publishable(Editable):
         return self.status == PublicationStatus.PUBLISHED and not self.is_published
 
 
-class HasCard:
-    """A model with a social card image: it names its CARD_KIND and says what the card shows."""
+class SocialCardMixin:
+    """A model with a social card image (editorial.cards): it names its CARD_KIND and says, in card_text(),
+    what the card shows as a (title, subtitle) pair of str."""
 
     CARD_KIND = ""
+    CARD_SELECT_RELATED = []  # what card_text() reads beyond the row, fetched with it
 
     def card_text(self):
         raise NotImplementedError
 
     @property
     def card_url(self):
-        path = reverse("press:card", kwargs={"kind": self.CARD_KIND, "slug": self.slug})
+        path = reverse("editorial:card", kwargs={"kind": self.CARD_KIND, "slug": self.slug})
         return f"{path}?v={cards.version(*self.card_text())}"
+
+
+class LoadedStoryRow(models.Model):
+    """A row of the story (fixtures/) that `load_story` once added or found in place, by model and natural
+    key: the load then tells a row an editor deleted (left deleted) from one the story adds in a new release.
+
+    Not edited in the admin: it is the loader's own record. Deleting an entry here lets the next load add
+    that row again."""
+
+    model = models.CharField(max_length=100, help_text="App label and model name, e.g. press.coverage.")
+    natural_key = models.TextField(help_text='The natural key as compact JSON, e.g. ["first-kiss"].')
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["model", "natural_key"]
+        constraints = [
+            # Not "loaded_story_row_once": PostgreSQL names constraints per schema, and press's table (its
+            # rows moved here by press 0010) holds that name until that migration drops it.
+            models.UniqueConstraint(fields=["model", "natural_key"], name="story_row_loaded_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.natural_key}"

@@ -1,0 +1,28 @@
+"""The admin's base classes for every app: hardening (never a 500, nothing lost), the audit trail and the
+publication workflow, inlines for long lists, and the uncited claims report. People and press build their
+admins on these; `from editorial.admin import PublishableAdmin` is the way in."""
+
+from editorial.admin.hardening import BadListAddress, HardenedAdmin
+from editorial.admin.inlines import FetchedChoicesInline
+from editorial.admin.reports import UncitedClaimsReport
+from editorial.admin.workflow import (
+    AuditedAdmin,
+    IllustratedAdmin,
+    PublicationFilter,
+    PublishableAdmin,
+    stamp,
+    with_disabled_fields,
+)
+
+__all__ = [
+    "AuditedAdmin",
+    "BadListAddress",
+    "FetchedChoicesInline",
+    "HardenedAdmin",
+    "IllustratedAdmin",
+    "PublicationFilter",
+    "PublishableAdmin",
+    "UncitedClaimsReport",
+    "stamp",
+    "with_disabled_fields",
+]

@@ -1,0 +1,286 @@
+"""How editors work in the admin, for every model of every app: who changed what (and the history that
+says so), the draft -> in review -> published workflow with its permissions, and image thumbnails."""
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import model_ngettext
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from editorial.admin.hardening import HardenedAdmin
+from editorial.models import AuditedModel, PublicationStatus, live
+
+AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
+BOTH_PLACES = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+
+
+def stamp(obj, user):
+    """Records who made and who last changed a row."""
+    if not isinstance(obj, AuditedModel):
+        return
+    if obj._state.adding:
+        obj.created_by = user
+    obj.updated_by = user
+
+
+def shown_value(field, value):
+    """A form value as an editor recognises it in the history: a label, a name, or short words."""
+    if value in (None, "", [], ()) or (isinstance(value, FieldFile) and not value):
+        return "(empty)"
+    if value is False and isinstance(field, forms.FileField):
+        return "(removed)"
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        names = sorted(str(item) for item in value)
+        return ", ".join(names) if names else "(none)"
+    if isinstance(field, forms.ModelChoiceField) and not hasattr(value, "pk"):
+        value = field.queryset.filter(pk=value).first() or value
+    elif isinstance(field, forms.BooleanField):
+        return "yes" if value else "no"
+    elif getattr(field, "choices", None) and not isinstance(field, forms.ModelChoiceField):
+        value = dict(field.choices).get(value, value)
+    elif hasattr(value, "name") and isinstance(field, forms.FileField):
+        value = value.name
+    return f"“{Truncator(str(value)).chars(60)}”"
+
+
+class AuditedAdmin(HardenedAdmin, admin.ModelAdmin):
+    """Stamps who made and changed each row (shown read-only) and writes what changed into its history."""
+
+    show_facets = admin.ShowFacets.ALWAYS
+    list_per_page = 50
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, *AUDIT_FIELDS] if obj is not None else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets and obj is not None:
+            fieldsets = [*fieldsets, ("Record", {"fields": [AUDIT_FIELDS[:2], AUDIT_FIELDS[2:]]})]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        stamp(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        for instance in instances:
+            self.save_inline_row(request, instance)
+        formset.save_m2m()
+
+    def save_inline_row(self, request, instance):
+        stamp(instance, request.user)
+        instance.save()
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """Django's summary (fields and inline rows changed), then each changed field's old and new value."""
+        message = super().construct_change_message(request, form, formsets, add)
+        if add or not form.changed_data:
+            return message
+        summary = LogEntry(change_message=json.dumps(message)).get_change_message()
+        changes = [
+            f"{form.fields[name].label}: {shown_value(form.fields[name], form.initial.get(name))} → "
+            f"{shown_value(form.fields[name], form.cleaned_data.get(name))}"
+            for name in form.changed_data
+            if name in form.fields
+        ]
+        return f"{summary} {'; '.join(changes)}."
+
+
+def with_disabled_fields(form_class, names=None):
+    """The form class with the named fields (all, by default) shown but disabled: a POST cannot set them."""
+
+    class LockedForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name in self.fields if names is None else names:
+                self.fields[name].disabled = True
+
+    LockedForm.__name__ = f"Locked{form_class.__name__}"
+    return LockedForm
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    title = "publication"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [
+            (PublicationStatus.DRAFT, "Draft"),
+            (PublicationStatus.IN_REVIEW, "In review"),
+            ("scheduled", "Scheduled"),
+            ("live", "On the site"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "live":
+                return queryset.filter(live())
+            case "scheduled":
+                return queryset.filter(status=PublicationStatus.PUBLISHED).exclude(live())
+            case PublicationStatus.DRAFT | PublicationStatus.IN_REVIEW:
+                return queryset.filter(status=self.value())
+        return queryset
+
+
+class PublishableAdmin(AuditedAdmin):
+    """The newsroom's workflow: contributors write drafts and submit them; editors publish, unpublish, and
+    decide what is featured. A contributor cannot publish by any route: the status field offers them only
+    draft and in review, publisher-only fields are read-only to them, the actions need the publish
+    permission, and a row already on the site is theirs to view, not to change."""
+
+    actions = ["publish", "unpublish", "submit_for_review"]
+    # How messages count rows, when the model's own names read badly with a number ("2 coverage").
+    count_nouns = None
+    # Fields only those who may publish can set.
+    publisher_fields = ["published_at"]
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # A contributor's change to a published row would go public unreviewed.
+        return (
+            obj is None or obj.status != PublicationStatus.PUBLISHED or self.has_publish_permission(request)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if self.has_publish_permission(request):
+            return fields
+        return [*self.publisher_fields, *fields]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not self.has_publish_permission(request):
+            kwargs["choices"] = [
+                (PublicationStatus.DRAFT, PublicationStatus.DRAFT.label),
+                (PublicationStatus.IN_REVIEW, PublicationStatus.IN_REVIEW.label),
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+        locked = [name for name in self.list_editable if name in self.publisher_fields]
+        if not locked or self.has_publish_permission(request):
+            return form
+        return with_disabled_fields(form, locked)
+
+    def save_model(self, request, obj, form, change):
+        if obj.status == PublicationStatus.PUBLISHED and obj.published_at is None:
+            obj.published_at = timezone.now()  # records when it went public
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="status", ordering="status")
+    def publication(self, obj):
+        if obj.is_scheduled:
+            return f"Scheduled for {timezone.localtime(obj.published_at):%-d %b %Y, %H:%M}"
+        return obj.get_status_display()
+
+    @admin.display(description="on the site")
+    def on_site(self, obj):
+        label = "View" if obj.is_published else "Preview"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
+
+    def change_each(self, request, queryset, change, done, message, left_alone):
+        """Applies change(obj) to each selected row it returns True for; logs and counts them."""
+        changed = 0
+        for obj in queryset:
+            if change(obj):
+                stamp(obj, request.user)
+                obj.save()
+                self.log_change(request, obj, message)
+                changed += 1
+        unchanged = len(queryset) - changed
+        text = f"{changed} {self.count_noun(changed)} {done}."
+        if unchanged:
+            text += f" {unchanged} left as {'it was' if unchanged == 1 else 'they were'}: {left_alone}."
+        self.message_user(request, text, messages.SUCCESS if changed else messages.WARNING)
+
+    def count_noun(self, count):
+        if self.count_nouns:
+            return self.count_nouns[count != 1]
+        return model_ngettext(self.opts, count)
+
+    @admin.action(
+        permissions=["publish"],
+        description="Publish now",
+        description_plural="Publish selected %(verbose_name_plural)s now",
+        location=BOTH_PLACES,
+    )
+    def publish(self, request, queryset):
+        now = timezone.now()
+
+        def publish_now(obj):
+            if obj.is_published:
+                return False
+            obj.status, obj.published_at = PublicationStatus.PUBLISHED, now
+            return True
+
+        self.change_each(request, queryset, publish_now, "published", "Published.", "already published")
+
+    @admin.action(
+        permissions=["publish"],
+        description="Unpublish",
+        description_plural="Unpublish selected %(verbose_name_plural)s",
+        location=BOTH_PLACES,
+    )
+    def unpublish(self, request, queryset):
+        def back_to_draft(obj):
+            if obj.status != PublicationStatus.PUBLISHED:
+                return False
+            obj.status = PublicationStatus.DRAFT
+            return True
+
+        self.change_each(
+            request, queryset, back_to_draft, "unpublished (back to draft)", "Unpublished.", "not published"
+        )
+
+    @admin.action(
+        permissions=["change"],
+        description="Submit for review",
+        description_plural="Submit selected %(verbose_name_plural)s for review",
+        location=BOTH_PLACES,
+    )
+    def submit_for_review(self, request, queryset):
+        def to_review(obj):
+            if obj.status != PublicationStatus.DRAFT:
+                return False
+            obj.status = PublicationStatus.IN_REVIEW
+            return True
+
+        self.change_each(
+            request, queryset, to_review, "submitted for review", "Submitted for review.", "not a draft"
+        )
+
+
+IMAGE_FIELDS = ["image", "image_alt", "image_credit"]
+
+
+class IllustratedAdmin(admin.ModelAdmin):
+    def get_fields(self, request, obj=None):
+        """The image after what the row says, before who changed it."""
+        fields = super().get_fields(request, obj)
+        rest = [name for name in fields if name not in IMAGE_FIELDS and name not in AUDIT_FIELDS]
+        return [*rest, *IMAGE_FIELDS, *(name for name in fields if name in AUDIT_FIELDS)]
+
+    @admin.display(description="image")
+    def thumbnail(self, obj):
+        rendition = obj.image_thumbnail
+        if rendition is None:
+            return "–"
+        width = 64
+        height = max(1, round(rendition.height * width / rendition.width))
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}">', rendition.url, width, height, obj.image_alt
+        )

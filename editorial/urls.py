@@ -1,0 +1,10 @@
+from django.urls import path
+
+from editorial import views
+
+app_name = "editorial"
+
+urlpatterns = [
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("cards/<slug:kind>/<slug:slug>.png", views.card, name="card"),
+]

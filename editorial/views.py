@@ -1,0 +1,76 @@
+"""What every public page shares: one row's page (published, or a staff preview of a draft), social card
+images, and robots.txt."""
+
+import functools
+
+from django.apps import apps
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView
+
+from editorial import cards
+from editorial.models import SocialCardMixin
+from editorial.seo import page_meta, visible
+
+
+class PublishedDetailView(DetailView):
+    """The public page of one row, found by its slug in the URL.
+
+    Visitors get it once the row is published (a 404 before); staff also get drafts, to preview them, with
+    the draft banner (`draft` in the context, see base.html). The page's title, description, card and
+    structured data come from get_page_meta(). GET and HEAD only: anything else is a 405."""
+
+    http_method_names = ["get", "head"]
+
+    def get_queryset(self):
+        return visible(super().get_queryset(), self.request)
+
+    def get_page_meta(self):
+        """A dict of editorial.seo.page_meta()'s keyword arguments: title and description (str), and
+        optionally og_type, card_url and structured_data (a schema.org dict)."""
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["draft"] = not getattr(self.object, "is_published", True)
+        return {**context, **page_meta(self.request, **self.get_page_meta())}
+
+
+@functools.cache
+def card_models():
+    """{CARD_KIND: model} for every installed model with a social card."""
+    return {
+        model.CARD_KIND: model
+        for model in apps.get_models()
+        if issubclass(model, SocialCardMixin) and model.CARD_KIND
+    }
+
+
+@require_safe
+def card(request, kind, slug):
+    """The social card of a published row as a PNG (1200 x 630 pixels), cached by browsers for a day;
+    404 for an unknown kind or a row the public cannot see."""
+    model = card_models().get(kind)
+    if model is None:
+        raise Http404("No such kind of card.")
+    queryset = model.objects.published()
+    if model.CARD_SELECT_RELATED:
+        queryset = queryset.select_related(*model.CARD_SELECT_RELATED)
+    instance = get_object_or_404(queryset, slug=slug)
+    path = cards.card_file(kind, slug, *instance.card_text())
+    response = FileResponse(path.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    """robots.txt: every page but the admin may be crawled; the sitemap's absolute URL."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,0 +1,185 @@
+"""The admin of coverage: the piece's change form with everything cited from it, featuring on the home
+page, and its questions and answers."""
+
+from django.contrib import admin
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from editorial.admin import (
+    AuditedAdmin,
+    IllustratedAdmin,
+    PublicationFilter,
+    PublishableAdmin,
+    stamp,
+)
+from press.admin.export import CoverageExport
+from press.admin.inlines import (
+    InterviewQuestionInline,
+    MilestoneInline,
+    PassageInline,
+    QuoteInline,
+    mention_inline,
+)
+from press.models import (
+    Coverage,
+    InterviewQuestion,
+    Quote,
+)
+
+
+@admin.register(Coverage)
+class CoverageAdmin(CoverageExport, IllustratedAdmin, PublishableAdmin):
+    list_display = [
+        "thumbnail",
+        "headline",
+        "publication",
+        "outlet",
+        "kind",
+        "date_display",
+        "featured",
+        "feature_order",
+        "quote_count",
+        "on_site",
+    ]
+    list_display_links = ["headline"]
+    list_editable = ["featured", "feature_order"]
+    list_filter = [
+        PublicationFilter,
+        "featured",
+        "kind",
+        "stance",
+        ("outlet", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["outlet"]
+    search_fields = [
+        "headline",
+        "summary",
+        "text",
+        "outlet__name",
+        "authors__name",
+        "mentioned_people__name",
+        "quotes__speaker__name",
+    ]
+    search_help_text = "Searches headline, summary, text, outlet, authors, people mentioned and speakers."
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["outlet", "authors", "cites"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "headline_as_published",
+                    "slug",
+                    ("outlet", "kind", "stance"),
+                    "authors",
+                    ("date", "date_precision", "date_wording"),
+                    "summary",
+                    "text",
+                    "url",
+                    "cites",
+                ]
+            },
+        ),
+        ("Publication", {"fields": [("status", "published_at"), ("featured", "feature_order")]}),
+        ("Image", {"fields": ["image", ("image_alt", "image_credit")]}),
+    ]
+    publisher_fields = ["published_at", "featured", "feature_order"]
+    count_nouns = ("piece of coverage", "pieces of coverage")
+    actions = [*PublishableAdmin.actions, "feature", "unfeature"]
+    inlines = [
+        InterviewQuestionInline,
+        QuoteInline,
+        MilestoneInline,
+        PassageInline,
+        mention_inline("mentioned_people", "person", "people"),
+        mention_inline("mentioned_places", "place", "places"),
+        mention_inline("mentioned_works", "work", "works"),
+        mention_inline("mentioned_organizations", "organization", "organizations"),
+    ]
+
+    def get_queryset(self, request):
+        # A subquery, not a join: joined to the quotes, a search of a piece with hundreds of them would read
+        # each of its rows hundreds of times over.
+        quotes = Quote.objects.filter(coverage=OuterRef("pk")).order_by().values("coverage")
+        counted = Subquery(quotes.annotate(count=Count("pk")).values("count"))
+        return super().get_queryset(request).annotate(quote_count=Coalesce(counted, 0))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not PassageInline(Coverage, self.admin_site).has_view_or_change_permission(request, obj):
+            return form
+
+        class TextCheckedWithPassages(form):
+            # The passage inline checks the text against the passages as this save leaves them.
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.passages_checked_by_form = True
+
+        TextCheckedWithPassages.__name__ = form.__name__
+        return TextCheckedWithPassages
+
+    def save_inline_row(self, request, instance):
+        # A claim cited by pasted words may bring a passage the piece did not have yet, shared by the claims
+        # of this save that paste the same words: saved with the first of them.
+        if passage := getattr(instance, "new_passage", None):
+            if passage.pk is None:
+                stamp(passage, request.user)
+                passage.save()
+            instance.passage = passage
+        super().save_inline_row(request, instance)
+
+    @admin.display(description="date", ordering="date")
+    def date_display(self, coverage):
+        return coverage.date_display
+
+    @admin.display(description="quotes", ordering="quote_count")
+    def quote_count(self, coverage):
+        return coverage.quote_count
+
+    @admin.action(
+        permissions=["publish"],
+        description="Feature on the home page",
+        description_plural="Feature selected coverage on the home page",
+        location=admin.ActionLocation.CHANGE_LIST,
+    )
+    def feature(self, request, queryset):
+        next_order = (
+            Coverage.objects.filter(featured=True).aggregate(last=Max("feature_order"))["last"] or 0
+        ) + 1
+
+        def make_featured(coverage):
+            nonlocal next_order
+            if coverage.featured:
+                return False
+            coverage.featured, coverage.feature_order = True, next_order
+            next_order += 1
+            return True
+
+        self.change_each(request, queryset, make_featured, "featured", "Featured.", "already featured")
+
+    @admin.action(
+        permissions=["publish"],
+        description="Stop featuring",
+        description_plural="Stop featuring selected coverage",
+        location=admin.ActionLocation.CHANGE_LIST,
+    )
+    def unfeature(self, request, queryset):
+        def stop_featuring(coverage):
+            if not coverage.featured:
+                return False
+            coverage.featured = False
+            return True
+
+        self.change_each(
+            request, queryset, stop_featuring, "no longer featured", "Unfeatured.", "not featured"
+        )
+
+
+@admin.register(InterviewQuestion)
+class InterviewQuestionAdmin(AuditedAdmin):
+    list_display = ["__str__", "coverage", "order", "answered_by"]
+    list_select_related = ["coverage", "answered_by"]
+    search_fields = ["question", "answer", "answered_by__name", "coverage__headline"]
+    autocomplete_fields = ["coverage", "answered_by"]
