@@ -8,19 +8,16 @@ every story row once loaded, which tells a row an editor deleted from one a new 
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers import base
 from django.db import DatabaseError, models, transaction
 
 from config.routing import reading_from
+from editorial.fixtures import FixtureError, StoryRow, canonical
 from editorial.models import LoadedStoryRow
-
-FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 # What happened to each story row.
 ADDED = "added"  # missing and never loaded: the story adds it
@@ -36,39 +33,8 @@ SHOWN_CHARACTERS = 60
 NONE = "(none)"
 
 
-class FixtureError(Exception):
-    """A fixture that cannot be loaded; the message names the file, the object and the field."""
-
-
 class Rehearsal(Exception):
     """Rolls a rehearsal's transaction back."""
-
-
-@dataclass(frozen=True)
-class StoryRow:
-    """One object of a fixture file: where it is, its model and its natural key (a tuple of JSON values)."""
-
-    path: Path
-    index: int
-    raw: dict
-    model: type[models.Model]
-    key: tuple
-
-    @property
-    def label(self):
-        return self.model._meta.label_lower
-
-    @property
-    def key_json(self):
-        return canonical(self.key)
-
-    @property
-    def where(self):
-        return describe(self.path, self.index, self.raw)
-
-    @property
-    def name(self):
-        return f"{self.label} “{' / '.join(str(part) for part in self.key)}”"
 
 
 @dataclass(frozen=True)
@@ -92,97 +58,6 @@ class Outcome:
     action: str
     changes: tuple[FieldChange, ...] = ()
     note: str = ""
-
-
-def fixture_files(paths):
-    """The files named (str or Path), or by default every fixtures/*.json by name; FixtureError if none."""
-    files = [Path(path) for path in paths] or sorted(FIXTURE_DIR.glob("*.json"))
-    if not files:
-        raise FixtureError(f"No fixtures found in {FIXTURE_DIR}.")
-    return files
-
-
-def read_story(files):
-    """Every object of the given fixture files, in order, as StoryRows.
-
-    Raises FixtureError naming the file (and the object) for a missing or unreadable file, a file that is
-    not a JSON list, an object without "model" and "fields", an unknown model, a model without a natural
-    key, or an object without the fields its natural key is made of.
-    """
-    rows = []
-    for path in files:
-        for index, raw in enumerate(read_fixture(path)):
-            where = describe(path, index, raw)
-            if (
-                not isinstance(raw, dict)
-                or not isinstance(raw.get("model"), str)
-                or not isinstance(raw.get("fields"), dict)
-            ):
-                raise FixtureError(f'{where}: each object needs a "model" name and a "fields" mapping.')
-            try:
-                model = apps.get_model(raw["model"])
-            except (LookupError, ValueError):
-                raise FixtureError(f"{where}: unknown model “{raw['model']}”") from None
-            if not hasattr(model, "NATURAL_KEY") or not hasattr(model._default_manager, "get_by_natural_key"):
-                raise FixtureError(
-                    f"{where}: {model._meta.label_lower} has no natural key to find its rows by."
-                )
-            key = tuple(key_part(model, raw["fields"], lookup, where) for lookup in model.NATURAL_KEY)
-            rows.append(StoryRow(Path(path), index, raw, model, key))
-    return rows
-
-
-def read_fixture(path):
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FixtureError(f"{path}: no such fixture file.") from None
-    except UnicodeDecodeError as error:
-        raise FixtureError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start}).") from None
-    except json.JSONDecodeError as error:
-        raise FixtureError(
-            f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}."
-        ) from None
-    if not isinstance(data, list):
-        raise FixtureError(f"{path}: a fixture is a JSON list of objects.")
-    return data
-
-
-def key_part(model, values, lookup, where):
-    """The value of one natural-key lookup ("passage__coverage__slug") in a fixture object's fields: a
-    reference in a fixture is the natural key of the row it points to, so the lookup is read through it."""
-    name, _, rest = lookup.partition("__")
-    if name not in values:
-        raise FixtureError(f"{where}: field '{name}' is missing; the row is found by it.")
-    value = values[name]
-    if not rest:
-        return value
-    related = model._meta.get_field(name).related_model
-    if not isinstance(value, list) or len(value) != len(related.NATURAL_KEY):
-        raise FixtureError(
-            f"{where}: field '{name}': a reference is a list of the {related._meta.verbose_name}'s "
-            f"{', '.join(related.NATURAL_KEY)} (got {json.dumps(value)})"
-        )
-    by_lookup = dict(zip(related.NATURAL_KEY, value, strict=True))
-    if rest in by_lookup:
-        return by_lookup[rest]
-    return key_part(related, by_lookup, rest, where)
-
-
-def canonical(key):
-    return json.dumps(list(key), ensure_ascii=False, separators=(",", ":"))
-
-
-def describe(path, index, raw):
-    fields = raw.get("fields") if isinstance(raw, dict) else None
-    name = ""
-    if isinstance(fields, dict):
-        for key in ("slug", "name", "headline", "title", "statement", "words", "question"):
-            if isinstance(fields.get(key), str):
-                name = f" “{fields[key][:60]}”"
-                break
-    model = raw.get("model", "?") if isinstance(raw, dict) else "?"
-    return f"{Path(path).name}, object {index + 1} ({model}{name})"
 
 
 def load(rows, database, *, restore=False):

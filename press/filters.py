@@ -33,8 +33,23 @@ class SlugOrNameField(forms.ModelChoiceField):
 
 
 class SlugOrNameFilter(django_filters.ModelChoiceFilter):
-    # A text input: a select would list every outlet, person or place, thousands of them in a large archive.
+    """A published row of model (with slug and name) by its slug or name, typed in a text input: a select
+    would list every outlet, person or place, thousands of them in a large archive. example is a name for
+    the placeholder; missing ends the message "There is no <model> “…” <missing>."."""
+
     field_class = SlugOrNameField
+
+    def __init__(self, model, *, example, missing, **kwargs):
+        noun = model._meta.verbose_name
+        super().__init__(
+            # A callable: the published rows as of each request, not as of the server's start.
+            queryset=lambda request: model.objects.published(),
+            to_field_name="slug",
+            label=noun.capitalize(),
+            widget=forms.TextInput(attrs={"placeholder": f"e.g. {example}"}),
+            error_messages={"invalid_choice": f"There is no {noun} “%(value)s” {missing}."},
+            **kwargs,
+        )
 
 
 class CoverageFilter(django_filters.FilterSet):
@@ -51,12 +66,7 @@ class CoverageFilter(django_filters.FilterSet):
         help_text='Words in the headline, summary or text; "a phrase" in quotes; -word leaves it out.',
     )
     outlet = SlugOrNameFilter(
-        queryset=Outlet.objects.published(),
-        to_field_name="slug",
-        method="filter_outlet",
-        label="Outlet",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. The Guardian"}),
-        error_messages={"invalid_choice": "There is no outlet “%(value)s” in the press room."},
+        Outlet, example="The Guardian", missing="in the press room", method="filter_outlet"
     )
     kind = django_filters.ChoiceFilter(
         choices=Coverage.Kind.choices,
@@ -76,20 +86,10 @@ class CoverageFilter(django_filters.FilterSet):
         error_messages={"invalid": "A year is a number such as 2014."},
     )
     person = SlugOrNameFilter(
-        queryset=Person.objects.published(),
-        to_field_name="slug",
-        method="filter_person",
-        label="Person",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. Tatia Pilieva"}),
-        error_messages={"invalid_choice": "There is no person “%(value)s” in the press room."},
+        Person, example="Tatia Pilieva", missing="in the press room", method="filter_person"
     )
     place = SlugOrNameFilter(
-        queryset=Place.objects.published(),
-        to_field_name="slug",
-        field_name="mentioned_places",
-        label="Place",
-        widget=forms.TextInput(attrs={"placeholder": "e.g. Speranza"}),
-        error_messages={"invalid_choice": "There is no place “%(value)s” in the L.A. guide."},
+        Place, example="Speranza", missing="in the L.A. guide", field_name="mentioned_places"
     )
     work = ModelChoiceFilter(
         queryset=Work.objects.published(),

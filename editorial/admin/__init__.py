@@ -10,6 +10,7 @@ from editorial.admin.workflow import (
     IllustratedAdmin,
     PublicationFilter,
     PublishableAdmin,
+    row_change_action,
     stamp,
     with_disabled_fields,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "PublicationFilter",
     "PublishableAdmin",
     "UncitedClaimsReport",
+    "row_change_action",
     "stamp",
     "with_disabled_fields",
 ]

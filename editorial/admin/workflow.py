@@ -132,6 +132,51 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
+def row_change_action(permission, description, description_plural, changer, words, location=BOTH_PLACES):
+    """An admin action that changes each selected row it applies to, through change_each().
+
+    permission: what it needs ("publish", "change"); changer(): a new function obj -> bool that changes obj
+    and says whether it did (made once a run, so it may hold the run's state); words: (what was done, the
+    history message, why a row was left alone), e.g. ("published", "Published.", "already published")."""
+
+    @admin.action(
+        permissions=[permission],
+        description=description,
+        description_plural=description_plural,
+        location=location,
+    )
+    def action(modeladmin, request, queryset):
+        modeladmin.change_each(request, queryset, changer(), *words)
+
+    return action
+
+
+def publishing_now():
+    now = timezone.now()  # one time for the whole selection
+
+    def publish_now(obj):
+        if obj.is_published:
+            return False
+        obj.status, obj.published_at = PublicationStatus.PUBLISHED, now
+        return True
+
+    return publish_now
+
+
+def back_to_draft(obj):
+    if obj.status != PublicationStatus.PUBLISHED:
+        return False
+    obj.status = PublicationStatus.DRAFT
+    return True
+
+
+def to_review(obj):
+    if obj.status != PublicationStatus.DRAFT:
+        return False
+    obj.status = PublicationStatus.IN_REVIEW
+    return True
+
+
 class PublishableAdmin(AuditedAdmin):
     """The newsroom's workflow: contributors write drafts and submit them; editors publish, unpublish, and
     decide what is featured. A contributor cannot publish by any route: the status field offers them only
@@ -212,56 +257,27 @@ class PublishableAdmin(AuditedAdmin):
             return self.count_nouns[count != 1]
         return model_ngettext(self.opts, count)
 
-    @admin.action(
-        permissions=["publish"],
-        description="Publish now",
-        description_plural="Publish selected %(verbose_name_plural)s now",
-        location=BOTH_PLACES,
+    publish = row_change_action(
+        "publish",
+        "Publish now",
+        "Publish selected %(verbose_name_plural)s now",
+        publishing_now,
+        ("published", "Published.", "already published"),
     )
-    def publish(self, request, queryset):
-        now = timezone.now()
-
-        def publish_now(obj):
-            if obj.is_published:
-                return False
-            obj.status, obj.published_at = PublicationStatus.PUBLISHED, now
-            return True
-
-        self.change_each(request, queryset, publish_now, "published", "Published.", "already published")
-
-    @admin.action(
-        permissions=["publish"],
-        description="Unpublish",
-        description_plural="Unpublish selected %(verbose_name_plural)s",
-        location=BOTH_PLACES,
+    unpublish = row_change_action(
+        "publish",
+        "Unpublish",
+        "Unpublish selected %(verbose_name_plural)s",
+        lambda: back_to_draft,
+        ("unpublished (back to draft)", "Unpublished.", "not published"),
     )
-    def unpublish(self, request, queryset):
-        def back_to_draft(obj):
-            if obj.status != PublicationStatus.PUBLISHED:
-                return False
-            obj.status = PublicationStatus.DRAFT
-            return True
-
-        self.change_each(
-            request, queryset, back_to_draft, "unpublished (back to draft)", "Unpublished.", "not published"
-        )
-
-    @admin.action(
-        permissions=["change"],
-        description="Submit for review",
-        description_plural="Submit selected %(verbose_name_plural)s for review",
-        location=BOTH_PLACES,
+    submit_for_review = row_change_action(
+        "change",
+        "Submit for review",
+        "Submit selected %(verbose_name_plural)s for review",
+        lambda: to_review,
+        ("submitted for review", "Submitted for review.", "not a draft"),
     )
-    def submit_for_review(self, request, queryset):
-        def to_review(obj):
-            if obj.status != PublicationStatus.DRAFT:
-                return False
-            obj.status = PublicationStatus.IN_REVIEW
-            return True
-
-        self.change_each(
-            request, queryset, to_review, "submitted for review", "Submitted for review.", "not a draft"
-        )
 
 
 IMAGE_FIELDS = ["image", "image_alt", "image_credit"]

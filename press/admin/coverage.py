@@ -10,6 +10,7 @@ from editorial.admin import (
     IllustratedAdmin,
     PublicationFilter,
     PublishableAdmin,
+    row_change_action,
     stamp,
 )
 from press.admin.export import CoverageExport
@@ -25,6 +26,29 @@ from press.models import (
     InterviewQuestion,
     Quote,
 )
+
+
+def featuring():
+    """Features each piece not featured yet, after the last piece featured so far."""
+    last = Coverage.objects.filter(featured=True).aggregate(last=Max("feature_order"))["last"]
+    next_order = (last or 0) + 1
+
+    def make_featured(coverage):
+        nonlocal next_order
+        if coverage.featured:
+            return False
+        coverage.featured, coverage.feature_order = True, next_order
+        next_order += 1
+        return True
+
+    return make_featured
+
+
+def stop_featuring(coverage):
+    if not coverage.featured:
+        return False
+    coverage.featured = False
+    return True
 
 
 @admin.register(Coverage)
@@ -138,43 +162,22 @@ class CoverageAdmin(CoverageExport, IllustratedAdmin, PublishableAdmin):
     def quote_count(self, coverage):
         return coverage.quote_count
 
-    @admin.action(
-        permissions=["publish"],
-        description="Feature on the home page",
-        description_plural="Feature selected coverage on the home page",
+    feature = row_change_action(
+        "publish",
+        "Feature on the home page",
+        "Feature selected coverage on the home page",
+        featuring,
+        ("featured", "Featured.", "already featured"),
         location=admin.ActionLocation.CHANGE_LIST,
     )
-    def feature(self, request, queryset):
-        next_order = (
-            Coverage.objects.filter(featured=True).aggregate(last=Max("feature_order"))["last"] or 0
-        ) + 1
-
-        def make_featured(coverage):
-            nonlocal next_order
-            if coverage.featured:
-                return False
-            coverage.featured, coverage.feature_order = True, next_order
-            next_order += 1
-            return True
-
-        self.change_each(request, queryset, make_featured, "featured", "Featured.", "already featured")
-
-    @admin.action(
-        permissions=["publish"],
-        description="Stop featuring",
-        description_plural="Stop featuring selected coverage",
+    unfeature = row_change_action(
+        "publish",
+        "Stop featuring",
+        "Stop featuring selected coverage",
+        lambda: stop_featuring,
+        ("no longer featured", "Unfeatured.", "not featured"),
         location=admin.ActionLocation.CHANGE_LIST,
     )
-    def unfeature(self, request, queryset):
-        def stop_featuring(coverage):
-            if not coverage.featured:
-                return False
-            coverage.featured = False
-            return True
-
-        self.change_each(
-            request, queryset, stop_featuring, "no longer featured", "Unfeatured.", "not featured"
-        )
 
 
 @admin.register(InterviewQuestion)

@@ -4,7 +4,7 @@ stored as editors left it.
 In: fixture files (JSON lists of objects with natural keys), by default every fixtures/*.json by name.
 Out: the rows added; a report of what was added, left alone, left deleted and left out, per model (with
 -v 2, per row). A story row already stored (same model and natural key) is never written, fields and
-many-to-many relations alike; a story row loaded once and deleted since stays deleted (press.LoadedStoryRow
+many-to-many relations alike; a story row loaded once and deleted since stays deleted (LoadedStoryRow
 remembers what was loaded). `restore_story` is the command that writes the story's values back.
 
 Unlike loaddata, every object passes full_clean() before it is saved, so a passage that does not occur in its
@@ -13,32 +13,26 @@ source is refused. Errors: CommandError naming the file, the object and the fiel
 
 from collections import Counter
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.core.management.base import CommandError
+from django.db import transaction
 
-from editorial import story
+from editorial import fixtures, story
 
 
-class Command(BaseCommand):
+class Command(fixtures.StoryCommand):
     help = (
         "Adds the story's missing rows from fixtures/ (or the given files), all or nothing; rows already "
         "stored, or deleted by an editor since they were loaded, are left as they are. Loading twice "
         "changes nothing."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "paths", nargs="*", help="Fixture files; by default every fixtures/*.json, by name."
-        )
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
-
     def handle(self, *args, paths, database, verbosity, **options):
         try:
-            files = story.fixture_files(paths)
-            rows = story.read_story(files)
+            files = fixtures.fixture_files(paths)
+            rows = fixtures.read_story(files)
             with transaction.atomic(using=database):
                 outcomes = story.load(rows, database)
-        except story.FixtureError as error:
+        except fixtures.FixtureError as error:
             raise CommandError(f"{error}\nNothing was loaded: the database is as it was.") from None
         if verbosity > 0:
             report(self.stdout, outcomes, files, verbosity)

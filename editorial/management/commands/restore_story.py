@@ -11,10 +11,10 @@ database changed between the listing and the answer. Every restored row passes f
 Errors: CommandError naming the file, the object and the field of a bad fixture; nothing is changed then.
 """
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.core.management.base import CommandError
+from django.db import transaction
 
-from editorial import story
+from editorial import fixtures, story
 
 PROMPT = "Restore these {count} rows? Type 'yes' to continue, or 'no' to cancel: "
 
@@ -23,17 +23,14 @@ class Changed(Exception):
     """The database changed between the listing and the restore."""
 
 
-class Command(BaseCommand):
+class Command(fixtures.StoryCommand):
     help = (
         "Lists, then restores, the story's own values (fixtures/) over rows editors changed or deleted; asks "
         "first unless --no-input. Use load_story for the ordinary load, which never overwrites."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "paths", nargs="*", help="Fixture files; by default every fixtures/*.json, by name."
-        )
-        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        super().add_arguments(parser)
         parser.add_argument(
             "--noinput",
             "--no-input",
@@ -45,9 +42,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, database, interactive, dry_run, verbosity, **options):
         try:
-            rows = story.read_story(story.fixture_files(paths))
+            rows = fixtures.read_story(fixtures.fixture_files(paths))
             listed = changes(story.rehearse(rows, database, restore=True))
-        except story.FixtureError as error:
+        except fixtures.FixtureError as error:
             raise CommandError(f"{error}\nNothing was restored: the database is as it was.") from None
         if not listed:
             if verbosity > 0:
@@ -65,7 +62,7 @@ class Command(BaseCommand):
             with transaction.atomic(using=database):
                 if changes(story.load(rows, database, restore=True)) != listed:
                     raise Changed
-        except story.FixtureError as error:
+        except fixtures.FixtureError as error:
             raise CommandError(f"{error}\nNothing was restored: the database is as it was.") from None
         except Changed:
             raise CommandError(
