@@ -44,6 +44,7 @@ class PersonListView(ListView):
 
 class PersonDetailView(PublishedDetailView):
     model = Person
+    template_name = "people/person_detail.html"
 
     def get_context_data(self, **kwargs):
         person = self.object
@@ -158,6 +159,7 @@ def place_data(place, request):
 
 class PlaceDetailView(PublishedDetailView):
     queryset = Place.objects.select_related("neighbourhood")
+    template_name = "people/place_detail.html"
 
     def get_context_data(self, **kwargs):
         place = self.object
@@ -180,6 +182,7 @@ class PlaceDetailView(PublishedDetailView):
 
 class OrganizationDetailView(PublishedDetailView):
     model = Organization
+    template_name = "people/organization_detail.html"
 
     def get_context_data(self, **kwargs):
         organization = self.object
@@ -200,6 +203,7 @@ class OrganizationDetailView(PublishedDetailView):
 
 class NeighbourhoodDetailView(PublishedDetailView):
     model = Neighbourhood
+    template_name = "people/neighbourhood_detail.html"
 
     def get_queryset(self):
         # A neighbourhood has no draft of its own: it is public once one of its places is, staff or not.

@@ -231,6 +231,7 @@ def linked_pieces(coverage):
 
 class CoverageDetailView(PublishedDetailView):
     queryset = Coverage.objects.select_related("outlet__parent")
+    template_name = "press/coverage_detail.html"
 
     def get_context_data(self, **kwargs):
         coverage = self.object
@@ -271,6 +272,7 @@ class CoverageDetailView(PublishedDetailView):
 
 class WorkDetailView(PublishedDetailView):
     queryset = Work.objects.select_related("made_for")
+    template_name = "press/work_detail.html"
 
     def get_context_data(self, **kwargs):
         work = self.object
@@ -305,6 +307,7 @@ class WorkDetailView(PublishedDetailView):
 
 class OutletDetailView(PublishedDetailView):
     queryset = Outlet.objects.select_related("parent")
+    template_name = "press/outlet_detail.html"
 
     def get_context_data(self, **kwargs):
         outlet = self.object
