@@ -15,7 +15,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from editorial.admin.inlines import shown_rows_notes
-from editorial.admin.keys import CheckedAutocompletes, is_valid_key
+from editorial.admin.keys import CheckedRelationFields, is_valid_key
 from editorial.validators import EARLIEST_YEAR, LATEST_YEAR
 
 # Lookups whose value the database alone judges, as it runs the query (see HardenedAdmin.lookup_allowed).
@@ -65,7 +65,7 @@ def refusing(form_class, message):
     return RefusedForm
 
 
-class HardenedAdmin(CheckedAutocompletes):
+class HardenedAdmin(CheckedRelationFields):
     """For a ModelAdmin: whatever staff send, a form error, a message or a 4xx, never a server error.
 
     A save the database refuses comes back as the form as typed, with the reason; a list address that

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from editorial.admin.keys import CheckedAutocompletes, CheckedAutocompleteSelect
+from editorial.admin.keys import CheckedAutocompleteSelect, CheckedRelationFields
 
 
 class FetchedChoiceAutocomplete(CheckedAutocompleteSelect):
@@ -68,7 +68,7 @@ def shown_rows_notes(request, inline_admin_formsets):
         )
 
 
-class FetchedChoicesInline(CheckedAutocompletes, admin.options.InlineModelAdmin):
+class FetchedChoicesInline(CheckedRelationFields, admin.options.InlineModelAdmin):
     """An inline whose rows come with their related objects (fetched = what to select_related), so its
     autocompletes and row titles need no query of their own.
 

@@ -76,7 +76,7 @@ def with_checked_keys(formfield):
     return formfield
 
 
-class CheckedAutocompletes:
+class CheckedRelationFields:
     """For a ModelAdmin or an inline: its autocompletes show only keys that can exist, and its relation
     fields refuse keys that cannot exist as invalid choices."""
 
