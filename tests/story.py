@@ -55,7 +55,7 @@ PASSWORD = "a long test password"
 
 def new_staff_member(username, group_name=None, password=PASSWORD, **fields):
     """A staff user who can sign in to the admin with `password`, in the group `group_name` if given
-    ("Editors" or "Contributors", made by press's data migration); `fields` set other User fields."""
+    ("Editors" or "Contributors", made by a data migration); `fields` set other User fields."""
     user = User.objects.create_user(username, f"{username}@example.com", password, is_staff=True, **fields)
     if group_name:
         user.groups.add(Group.objects.get(name=group_name))
