@@ -68,24 +68,18 @@ def site_url(live_server):
     return live_server.url
 
 
-def member_of(group_name, username):
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user(
-        username, f"{username}@example.com", "a long test password", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 @pytest.fixture
 def editor(db):
-    return member_of("Editors", "eddie")
+    from tests.story import new_staff_member
+
+    return new_staff_member("eddie", "Editors")
 
 
 @pytest.fixture
 def contributor(db):
-    return member_of("Contributors", "connie")
+    from tests.story import new_staff_member
+
+    return new_staff_member("connie", "Contributors")
 
 
 @pytest.fixture

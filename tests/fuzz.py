@@ -34,14 +34,7 @@ settings.register_profile(
     suppress_health_check=list(HealthCheck),
 )
 settings.register_profile(
-    "long",
-    max_examples=200,
-    derandomize=False,
-    database=None,
-    deadline=None,
-    print_blob=True,
-    suppress_health_check=list(HealthCheck),
-    phases=list(Phase),
+    "long", settings.get_profile("ci"), max_examples=200, derandomize=False, phases=list(Phase)
 )
 # Like "ci" without shrinking: when many examples fail (a list emptied of its open faults), each failure is
 # reported at once, as found, instead of after minutes of search for its smallest form.

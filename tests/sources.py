@@ -1,9 +1,10 @@
 """The two source documents the story was drawn from, as a reader would see their paragraphs."""
 
 import re
-from pathlib import Path
 
-SOURCES = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
+from tests.project import ROOT
+
+SOURCES = ROOT / "fixtures" / "sources"
 # Page furniture in the source documents: captions, headlines kept as headlines, links to other stories.
 FURNITURE = {
     "Melissa Coker'First Kiss' Is The Work of Melissa Coker's Wren Label",

@@ -1,34 +1,20 @@
 """Every model is in the admin, every admin page answers, and the admin refuses an uncited passage."""
 
 import pytest
-from django.apps import apps
 from django.contrib import admin
-from django.urls import reverse
 
-from editorial.models import AuditedModel
 from press.models import Coverage, Passage
+from tests.admin_forms import admin_url
+from tests.story import EDITABLE_MODELS, Q_AND_A
 
 pytestmark = pytest.mark.django_db
 
-# The models editors keep; press.LoadedStoryRow is the loader's own record, not edited in the admin.
-MODELS = [
-    model
-    for label in ("people", "press")
-    for model in apps.get_app_config(label).get_models()
-    if issubclass(model, AuditedModel)
-]
-Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
 
 def test_every_model_is_registered():
-    assert [model for model in MODELS if not admin.site.is_registered(model)] == []
+    assert [model for model in EDITABLE_MODELS if not admin.site.is_registered(model)] == []
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+@pytest.mark.parametrize("model", EDITABLE_MODELS, ids=lambda model: model._meta.label)
 @pytest.mark.parametrize("role", ["editor_client", "contributor_client"])
 def test_changelist_add_change_and_history_pages_answer(request, role, model):
     """Walks every admin page an editor or a contributor uses, for every model."""

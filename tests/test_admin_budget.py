@@ -1,37 +1,28 @@
 """Every admin page costs the same number of queries with 1 or 300 extra rows of everything."""
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from editorial.models import AuditedModel
 from people.models import Person, Place
 from press.models import Coverage, Quote, Work
 from tests.admin_forms import admin_url
-from tests.rows import Q_AND_A, add_rows
+from tests.story import DIRECTOR, EDITABLE_MODELS, FILM, Q_AND_A, add_rows
 
 pytestmark = pytest.mark.django_db
 
-# The models editors keep; press.LoadedStoryRow is the loader's own record, not edited in the admin.
-MODELS = [
-    model
-    for label in ("people", "press")
-    for model in apps.get_app_config(label).get_models()
-    if issubclass(model, AuditedModel)
-]
 # The pages with the most on them: the pieces, people, places and film the extra rows attach to.
 BUSIEST = {
     Coverage: {"slug": Q_AND_A},
-    Work: {"slug": "first-kiss"},
-    Person: {"slug": "tatia-pilieva"},
+    Work: {"slug": FILM},
+    Person: {"slug": DIRECTOR},
     Place: {"slug": "place-0"},
 }
 BUDGET = 25
 
 
 def pages():
-    for model in MODELS:
+    for model in EDITABLE_MODELS:
         yield admin_url(model, "changelist")
         yield admin_url(model, "add")
         obj = (

@@ -5,55 +5,41 @@ import csv
 import io
 
 import pytest
-from django.contrib.admin import helpers
 
 from press.models import Coverage, Milestone, Passage, Quote
-from tests.admin_forms import admin_url, form_data, inline_prefix
+from tests.admin_forms import (
+    add_inline_rows,
+    admin_url,
+    change_form,
+    milestone_row,
+    piece_add_form,
+    run_action,
+    sent_back,
+)
+from tests.story import Q_AND_A, new_piece
 
 pytestmark = pytest.mark.django_db
 
-Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
 TEXT = "Twenty strangers met on camera. “It felt like a dance,” the director said afterwards."
+PIECE = {"headline": "Strangers, dancing", "slug": "strangers-dancing", "stance": "admiring", "text": TEXT}
 
 
 def new_piece_form(client, **fields):
-    response = client.get(admin_url(Coverage, "add"))
-    data = form_data(response)
-    data.update(
-        {
-            "headline": "Strangers, dancing",
-            "slug": "strangers-dancing",
-            "kind": "article",
-            "stance": "admiring",
-            "summary": "A short piece.",
-            "text": TEXT,
-            "date_precision": "unknown",
-            "_save": "Save",
-            **fields,
-        }
-    )
-    return response, data
+    return piece_add_form(client, **(PIECE | fields))
 
 
-def with_quote(response, data, passage, words):
-    prefix = inline_prefix(response, Quote)
-    data.update(
-        {
-            f"{prefix}-TOTAL_FORMS": "1",
-            f"{prefix}-0-passage_text": passage,
-            f"{prefix}-0-words": words,
-            f"{prefix}-0-speaker_description": "the director",
-            f"{prefix}-0-mode": "said",
-        }
-    )
-    return data
+def post_with_quote(client, passage, words):
+    """Posts the add form of a new piece (TEXT) with one quote of `words` citing `passage` of it."""
+    response, data = new_piece_form(client)
+    quote = {"passage_text": passage, "words": words, "speaker_description": "the director", "mode": "said"}
+    add_inline_rows(response, data, Quote, [quote])
+    return client.post(admin_url(Coverage, "add"), data)
 
 
 def test_a_quote_added_on_the_piece_cites_a_passage_of_it(editor_client):
-    response, data = new_piece_form(editor_client)
-    with_quote(response, data, "“It felt like a dance,” the director said", "It felt like a dance")
-
-    saved = editor_client.post(admin_url(Coverage, "add"), data)
+    saved = post_with_quote(
+        editor_client, "“It felt like a dance,” the director said", "It felt like a dance"
+    )
 
     assert saved.status_code == 302
     quote = Quote.objects.get(coverage__slug="strangers-dancing")
@@ -63,24 +49,21 @@ def test_a_quote_added_on_the_piece_cites_a_passage_of_it(editor_client):
 
 
 def test_a_passage_that_is_not_in_the_piece_is_a_form_error_that_quotes_the_missing_words(editor_client):
-    response, data = new_piece_form(editor_client)
-    with_quote(response, data, "“It felt like a waltz,” the director said", "It felt like a waltz")
+    refused = post_with_quote(
+        editor_client, "“It felt like a waltz,” the director said", "It felt like a waltz"
+    )
 
-    refused = editor_client.post(admin_url(Coverage, "add"), data)
-
-    html = refused.content.decode()
-    assert refused.status_code == 200
-    assert "Not found in the text of this piece" in html
-    assert "waltz" in html
     assert not Coverage.objects.filter(slug="strangers-dancing").exists()
     assert not Quote.objects.filter(words__contains="waltz").exists()
+    html = sent_back(refused)
+    assert "Not found in the text of this piece" in html
+    assert "waltz" in html
 
 
 def test_quoted_words_must_stand_in_the_passage(editor_client):
-    response, data = new_piece_form(editor_client)
-    with_quote(response, data, "“It felt like a dance,” the director said", "It felt like magic")
-
-    refused = editor_client.post(admin_url(Coverage, "add"), data)
+    refused = post_with_quote(
+        editor_client, "“It felt like a dance,” the director said", "It felt like magic"
+    )
 
     assert "Not found in the passage" in refused.content.decode()
     assert not Coverage.objects.filter(slug="strangers-dancing").exists()
@@ -88,18 +71,9 @@ def test_quoted_words_must_stand_in_the_passage(editor_client):
 
 def test_a_milestone_added_on_the_piece_cites_it_too(editor_client):
     response, data = new_piece_form(editor_client, text="By Friday the video had 40 million views.")
-    prefix = inline_prefix(response, Milestone)
-    data.update(
-        {
-            f"{prefix}-TOTAL_FORMS": "1",
-            f"{prefix}-0-passage_text": "the video had 40 million views",
-            f"{prefix}-0-work": "1",
-            f"{prefix}-0-views": "40000000",
-            f"{prefix}-0-views_wording": "40 million",
-            f"{prefix}-0-date_precision": "unknown",
-        }
+    add_inline_rows(
+        response, data, Milestone, [milestone_row("the video had 40 million views", 40000000, "40 million")]
     )
-    data[f"{prefix}-0-work"] = str(Coverage.objects.get(slug=Q_AND_A).mentioned_works.first().pk)
 
     saved = editor_client.post(admin_url(Coverage, "add"), data)
 
@@ -164,13 +138,13 @@ def test_with_nothing_uncited_the_page_says_so(editor_client):
 def test_saving_stamps_who_created_and_who_changed(editor_client, editor):
     response, data = new_piece_form(editor_client)
     editor_client.post(admin_url(Coverage, "add"), data)
-    piece = Coverage.objects.get(slug="strangers-dancing")
+    saved = Coverage.objects.get(slug="strangers-dancing")
 
-    page = editor_client.get(admin_url(Coverage, "change", piece.pk))
+    page = editor_client.get(admin_url(Coverage, "change", saved.pk))
 
-    assert piece.created_by == editor
-    assert piece.updated_by == editor
-    assert piece.created_at <= piece.updated_at
+    assert saved.created_by == editor
+    assert saved.updated_by == editor
+    assert saved.created_at <= saved.updated_at
     assert {"created_at", "created_by", "updated_at", "updated_by"} <= set(
         page.context["adminform"].readonly_fields
     )
@@ -178,14 +152,12 @@ def test_saving_stamps_who_created_and_who_changed(editor_client, editor):
 
 
 def test_the_history_lists_each_change_with_who_and_what(editor_client, editor):
-    piece = Coverage.objects.get(slug=Q_AND_A)
-    url = admin_url(Coverage, "change", piece.pk)
-    data = form_data(editor_client.get(url))
-    editor_client.post(url, {**data, "stance": "mixed", "_save": "Save"})
-    run = {"action": "unpublish", helpers.ACTION_CHECKBOX_NAME: piece.pk, "index": 0}
-    editor_client.post(admin_url(Coverage, "changelist"), run)
+    interview = Coverage.objects.get(slug=Q_AND_A)
+    url, _, data = change_form(editor_client, interview)
+    editor_client.post(url, {**data, "stance": "mixed"})
+    run_action(editor_client, Coverage, "unpublish", interview)
 
-    html = editor_client.get(admin_url(Coverage, "history", piece.pk)).content.decode()
+    html = editor_client.get(admin_url(Coverage, "history", interview.pk)).content.decode()
 
     assert "eddie" in html
     assert "Stance: “Admiring” → “Mixed”" in html
@@ -212,14 +184,14 @@ def test_the_csv_export_has_a_header_and_a_row_per_piece(editor_client):
 
 
 def test_the_csv_export_follows_the_changelist_filters_and_search(editor_client):
-    Coverage.objects.create(headline="=HYPERLINK(evil)", slug="evil", kind="article", summary="x")
+    new_piece("evil", headline="=HYPERLINK(evil)", summary="x")
 
     _, drafts = export(editor_client, publication="draft")
     _, searched = export(editor_client, q="Avedon")
 
     assert [row[0] for row in drafts[1:]] == ["'=HYPERLINK(evil)"]
     listed = editor_client.get(admin_url(Coverage, "changelist"), {"q": "Avedon"}).context["cl"].queryset
-    assert sorted(row[0] for row in searched[1:]) == sorted(piece.headline for piece in listed)
+    assert sorted(row[0] for row in searched[1:]) == sorted(row.headline for row in listed)
     assert 0 < len(searched) - 1 < Coverage.objects.count()
 
 

@@ -1,30 +1,37 @@
 """What needs a real browser: accessibility (axe-core), keyboard focus, and a visitor's journey."""
 
-from pathlib import Path
-
 import pytest
+
+from tests.project import ARTIFACTS, ROOT
+from tests.story import (
+    DIRECTOR,
+    FILM,
+    GUARDIAN_COLUMN,
+    PRET_A_REPORTER,
+    Q_AND_A,
+    SILVER_LAKE,
+    THE_GUARDIAN,
+    WREN,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "test-artifacts"
-Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
 EVERY_KIND_OF_PAGE = [
     "/",
     "/coverage/",
-    "/coverage/?q=Jurassic&outlet=the-guardian",
+    f"/coverage/?q=Jurassic&outlet={THE_GUARDIAN}",
     "/coverage/?year=abc&outlet=nope",
     f"/coverage/{Q_AND_A}/",
-    "/coverage/stuart-heritage-column-the-guardian/",
-    "/films/first-kiss/",
+    f"/coverage/{GUARDIAN_COLUMN}/",
+    f"/films/{FILM}/",
     "/people/",
-    "/people/tatia-pilieva/",
+    f"/people/{DIRECTOR}/",
     "/places/",
     "/places/museum-of-jurassic-technology/",
-    "/outlets/pret-a-reporter/",
-    "/organizations/wren/",
-    "/neighbourhoods/silver-lake/",
+    f"/outlets/{PRET_A_REPORTER}/",
+    f"/organizations/{WREN}/",
+    f"/neighbourhoods/{SILVER_LAKE}/",
     "/no-such-page/",
 ]
 
@@ -106,9 +113,9 @@ def test_a_visitors_journey(browser, site_url, width):
     assert page.locator("h1").inner_text() == "Coverage"
     step("2-coverage")
 
-    page.get_by_label("Outlet").fill("pret-a-reporter")
+    page.get_by_label("Outlet").fill(PRET_A_REPORTER)
     page.get_by_role("button", name="Show coverage").click()
-    assert "outlet=pret-a-reporter" in page.url
+    assert f"outlet={PRET_A_REPORTER}" in page.url
     assert page.locator(".coverage-item").count() == 1
     step("3-filtered")
 
@@ -133,7 +140,7 @@ def test_a_visitors_journey(browser, site_url, width):
     assert page.locator(".guide > li").count() == 7
     step("7-guide")
 
-    page.get_by_label("Neighbourhood").select_option("silver-lake")
+    page.get_by_label("Neighbourhood").select_option(SILVER_LAKE)
     page.get_by_role("button", name="Show places").click()
     assert page.locator(".guide > li").count() == 1
     assert "Speranza" in page.locator(".guide > li").inner_text()

@@ -3,12 +3,11 @@ the site; a contributor finds no way to publish."""
 
 import pytest
 
-from tests.conftest import member_of
-from tests.test_browser import ARTIFACTS
+from tests.project import ARTIFACTS
+from tests.story import PASSWORD, new_staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a long test password"
 TEXT = (
     "Twenty strangers met in a studio in Los Angeles.\n\n"
     "“It was like watching people dance for the first time,” the director said of the day."
@@ -29,7 +28,7 @@ def log_in(page, site_url, username):
 def test_an_editor_cites_a_passage_is_corrected_publishes_and_finds_it_on_the_site(
     browser, site_url, editorial_groups
 ):
-    member_of("Editors", "eddie")
+    new_staff_member("eddie", "Editors")
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     shots = ARTIFACTS / "editor"
@@ -74,7 +73,7 @@ def test_an_editor_cites_a_passage_is_corrected_publishes_and_finds_it_on_the_si
 
 
 def test_a_contributor_has_no_way_to_publish(browser, site_url, editorial_groups):
-    member_of("Contributors", "connie")
+    new_staff_member("connie", "Contributors")
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     log_in(page, site_url, "connie")

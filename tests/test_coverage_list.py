@@ -8,15 +8,20 @@ import pytest
 from people.models import Person
 from press.models import Coverage, Outlet
 from press.views import CoverageListView
+from tests.story import (
+    ANDRE_LASCARIS,
+    ARTICLE,
+    EVERY_PIECE,
+    GUARDIAN_COLUMN,
+    PRET_A_REPORTER,
+    Q_AND_A,
+    SPERANZA,
+    STUART_HERITAGE,
+    THE_GUARDIAN,
+    new_piece,
+)
 
 pytestmark = pytest.mark.django_db
-
-ARTICLE = "first-kiss-is-the-work-of-melissa-cokers-wren-label"
-Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
-GUARDIAN = "stuart-heritage-column-the-guardian"
-TELEGRAPH = "melissa-coker-interview-the-telegraph"
-STYLE = "style-com-fall-2014-fashion-week-film-series"
-ALL = {ARTICLE, Q_AND_A, GUARDIAN, TELEGRAPH, STYLE}
 
 
 def listed(client, query="", status=200):
@@ -30,25 +35,25 @@ def listed(client, query="", status=200):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("", ALL),
-        ("?outlet=pret-a-reporter", {Q_AND_A}),
+        ("", EVERY_PIECE),
+        (f"?outlet={PRET_A_REPORTER}", {Q_AND_A}),
         ("?outlet=the-hollywood-reporter", {Q_AND_A}),  # its blog's pieces count as its own
-        ("?outlet=the-guardian", {GUARDIAN}),
+        (f"?outlet={THE_GUARDIAN}", {GUARDIAN_COLUMN}),
         ("?kind=qa", {Q_AND_A}),
-        ("?kind=column", {GUARDIAN}),
-        ("?stance=critical", {GUARDIAN}),
+        ("?kind=column", {GUARDIAN_COLUMN}),
+        ("?stance=critical", {GUARDIAN_COLUMN}),
         ("?stance=admiring", {Q_AND_A}),
         ("?year=2014", {ARTICLE, Q_AND_A}),
         ("?year=2015", set()),
-        ("?person=stuart-heritage", {ARTICLE, GUARDIAN}),  # mentions him, and his own column
-        ("?person=andre-lascaris", {Q_AND_A}),
-        ("?place=speranza", {Q_AND_A}),
+        (f"?person={STUART_HERITAGE}", {ARTICLE, GUARDIAN_COLUMN}),  # mentions him, and his own column
+        (f"?person={ANDRE_LASCARIS}", {Q_AND_A}),
+        (f"?place={SPERANZA}", {Q_AND_A}),
         ("?work=forever", {Q_AND_A}),
         ("?q=Avedon", {ARTICLE}),
         ("?q=avedon+kissing", {ARTICLE}),
-        ("?q=grotty", {ARTICLE, GUARDIAN}),  # the column's summary quotes it
+        ("?q=grotty", {ARTICLE, GUARDIAN_COLUMN}),  # the column's summary quotes it
         ("?q=Jurassic", {Q_AND_A}),
-        ("?q=Jurassic&outlet=the-guardian", set()),
+        (f"?q=Jurassic&outlet={THE_GUARDIAN}", set()),
         ("?kind=qa&stance=critical", set()),
     ],
 )
@@ -71,17 +76,17 @@ def test_sorting(client):
 
     assert newest.index(Q_AND_A) < newest.index(ARTICLE)
     assert oldest.index(ARTICLE) < oldest.index(Q_AND_A)
-    assert by_outlet.index(Q_AND_A) < by_outlet.index(GUARDIAN)  # Pret-a-Reporter before The Guardian
-    assert by_outlet.index(GUARDIAN) < by_outlet.index(ARTICLE)  # no outlet comes last
+    assert by_outlet.index(Q_AND_A) < by_outlet.index(GUARDIAN_COLUMN)  # Pret-a-Reporter before The Guardian
+    assert by_outlet.index(GUARDIAN_COLUMN) < by_outlet.index(ARTICLE)  # no outlet comes last
 
 
 def test_an_empty_result_says_what_to_loosen(client):
-    slugs, html = listed(client, "?q=Jurassic&outlet=the-guardian")
+    slugs, html = listed(client, f"?q=Jurassic&outlet={THE_GUARDIAN}")
 
     assert slugs == set()
     assert "No coverage matches all of these filters" in html
-    assert 'href="?outlet=the-guardian">Remove search “Jurassic”</a>' in html
-    assert 'href="?q=Jurassic">Remove outlet “the-guardian”</a>' in html
+    assert f'href="?outlet={THE_GUARDIAN}">Remove search “Jurassic”</a>' in html
+    assert f'href="?q=Jurassic">Remove outlet “{THE_GUARDIAN}”</a>' in html
 
 
 @pytest.mark.parametrize(
@@ -117,20 +122,21 @@ def test_bad_filter_values_get_a_clear_message_and_an_empty_list(client, query, 
 def test_odd_search_strings_are_just_searched(client, query):
     slugs, _ = listed(client, query)
 
-    assert slugs <= ALL
+    assert slugs <= EVERY_PIECE
     assert Coverage.objects.count() == 5
 
 
 @pytest.fixture
 def many_pieces(db):
-    author = Person.objects.get(slug="stuart-heritage")
+    author = Person.objects.get(slug=STUART_HERITAGE)
     pieces = Coverage.objects.bulk_create(
-        Coverage(
+        new_piece(
+            f"column-{n:03}",
             headline=f"Column {n:03}",
-            slug=f"column-{n:03}",
             kind="column",
             summary="More.",
             status="published",
+            save=False,
         )
         for n in range(45)
     )
@@ -140,13 +146,13 @@ def many_pieces(db):
 
 
 def test_pages_keep_every_filter(client, many_pieces):
-    _, first = listed(client, "?person=stuart-heritage&kind=column&sort=oldest")
+    _, first = listed(client, f"?person={STUART_HERITAGE}&kind=column&sort=oldest")
 
     assert "Page 1 of 3" in first
-    assert 'href="?person=stuart-heritage&amp;kind=column&amp;sort=oldest&amp;page=2" rel="next"' in first
-    slugs, second = listed(client, "?person=stuart-heritage&kind=column&sort=oldest&page=2")
+    assert f'href="?person={STUART_HERITAGE}&amp;kind=column&amp;sort=oldest&amp;page=2" rel="next"' in first
+    slugs, second = listed(client, f"?person={STUART_HERITAGE}&kind=column&sort=oldest&page=2")
     assert len(slugs) == 20
-    assert all(slug.startswith("column-") or slug == GUARDIAN for slug in slugs)
+    assert all(slug.startswith("column-") or slug == GUARDIAN_COLUMN for slug in slugs)
 
 
 @pytest.mark.parametrize(
@@ -174,15 +180,15 @@ def test_the_list_refuses_posts(client):
 @pytest.fixture
 def strangers(db):
     """Three pieces that say the same words in different places and orders."""
-    outlet = Outlet.objects.get(slug="the-guardian")
+    outlet = Outlet.objects.get(slug=THE_GUARDIAN)
     pieces = {
         "in-the-headline": ("Zeppelins and twenty quokkas", "A summary.", "Nothing else."),
         "in-the-text": ("A plain headline", "A summary.", "Quokkas, twenty of them, and a zeppelin."),
         "in-the-summary": ("Another plain headline", "A zeppelin passes.", "No quokkas at all."),
     }
     for slug, (headline, summary, text) in pieces.items():
-        Coverage.objects.create(
-            slug=slug,
+        new_piece(
+            slug,
             headline=headline,
             summary=summary,
             text=text,
@@ -203,9 +209,9 @@ def strangers(db):
         ("?q=quokkas+-zeppelin", set()),
         ("?q=zeppelin+-plain", {"in-the-headline"}),
         ("?q=Avedon+or+Jurassic", {ARTICLE, Q_AND_A}),
-        ("?q=grotty+-Avedon", {GUARDIAN}),
+        ("?q=grotty+-Avedon", {GUARDIAN_COLUMN}),
         ("?q=xylophone", set()),
-        ("?q=%22%22", ALL | {"in-the-headline", "in-the-text", "in-the-summary"}),
+        ("?q=%22%22", EVERY_PIECE | {"in-the-headline", "in-the-text", "in-the-summary"}),
     ],
 )
 def test_search_finds_words_phrases_and_alternatives_and_leaves_out_exclusions(

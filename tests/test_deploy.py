@@ -11,7 +11,7 @@ import pytest
 from django.test import RequestFactory
 
 from config import routing
-from tests.test_settings import ROOT, run_manage
+from tests.project import ROOT, run_manage
 
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
 PRODUCTION = {

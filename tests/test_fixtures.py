@@ -27,11 +27,23 @@ from press.models import (
 from press.passages import locate
 from tests.admin_forms import admin_url, form_data
 from tests.sources import FURNITURE, source_paragraphs
+from tests.story import (
+    ANDRE_LASCARIS,
+    ARTICLE,
+    CLOSE_UPS,
+    DIRECTOR,
+    FILM,
+    GUARDIAN_COLUMN,
+    MELISSA_COKER,
+    Q_AND_A,
+    SILVER_LAKE,
+    SOKO,
+    STUART_HERITAGE,
+    STYLE_COM,
+)
 
 pytestmark = pytest.mark.django_db
 
-ARTICLE = "first-kiss-is-the-work-of-melissa-cokers-wren-label"
-Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
 APP_MODELS = [model for label in ("people", "press") for model in apps.get_app_config(label).get_models()]
 
 
@@ -106,10 +118,8 @@ def test_the_cited_pieces_and_platforms_are_there():
     }
     cited = Coverage.objects.get(slug=ARTICLE).cites.values_list("outlet__name", flat=True)
     assert set(cited) == {"The Telegraph", "The Guardian"}
-    assert (
-        Coverage.objects.get(slug="style-com-fall-2014-fashion-week-film-series").outlet.name == "Style.com"
-    )
-    spread = list(Appearance.objects.filter(work__slug="first-kiss").values_list("outlet__name", flat=True))
+    assert Coverage.objects.get(slug=STYLE_COM).outlet.name == "Style.com"
+    spread = list(Appearance.objects.filter(work__slug=FILM).values_list("outlet__name", flat=True))
     assert spread == ["Style.com", "Vimeo", "YouTube", "Reddit"]
 
 
@@ -127,23 +137,20 @@ def test_every_person_with_every_role():
     }
     credits = set(Credit.objects.values_list("work__slug", "person__slug", "role"))
     assert credits == {
-        ("first-kiss", "tatia-pilieva", "director"),
-        ("first-kiss", "tatia-pilieva", "producer"),
-        ("first-kiss", "melissa-coker", "collaborator"),
-        ("first-kiss", "soko", "music"),
-        ("first-kiss", "soko", "cast"),
-        ("first-kiss", "andre-lascaris", "contributor"),
-        ("forever", "tatia-pilieva", "director"),
+        (FILM, DIRECTOR, "director"),
+        (FILM, DIRECTOR, "producer"),
+        (FILM, MELISSA_COKER, "collaborator"),
+        (FILM, SOKO, "music"),
+        (FILM, SOKO, "cast"),
+        (FILM, ANDRE_LASCARIS, "contributor"),
+        ("forever", DIRECTOR, "director"),
         ("forever", "deborah-ann-woll", "cast"),
         ("forever", "luke-grimes", "cast"),
-        ("forever", "andre-lascaris", "contributor"),
+        ("forever", ANDRE_LASCARIS, "contributor"),
     }
-    assert (
-        Coverage.objects.get(slug="stuart-heritage-column-the-guardian").authors.get().slug
-        == "stuart-heritage"
-    )
+    assert Coverage.objects.get(slug=GUARDIAN_COLUMN).authors.get().slug == STUART_HERITAGE
     assert Fact.objects.filter(
-        person__slug="melissa-coker", statement="Founder of the fashion label Wren"
+        person__slug=MELISSA_COKER, statement="Founder of the fashion label Wren"
     ).exists()
     assert Fact.objects.filter(person__slug="richard-avedon", topic="inspiration").exists()
 
@@ -154,14 +161,14 @@ def test_every_quote_with_its_speaker_and_to_whom_it_was_said():
     }
 
     assert len(quotes) == 8
-    assert quotes["close-ups"].speaker.slug == "melissa-coker"
-    assert quotes["close-ups"].said_to_outlet.name == "The Telegraph"
-    assert quotes["close-ups"].first_published_in.outlet.name == "The Telegraph"
+    assert quotes[CLOSE_UPS].speaker.slug == MELISSA_COKER
+    assert quotes[CLOSE_UPS].said_to_outlet.name == "The Telegraph"
+    assert quotes[CLOSE_UPS].first_published_in.outlet.name == "The Telegraph"
     assert quotes["another-version"].mode == "wrote"
     assert quotes["another-version"].said_to_outlet.name == "The Guardian"
     assert quotes["five-million"].speaker is None
     assert quotes["five-million"].speaker_description == "the editor (not named)"
-    assert quotes["five-million"].said_to_person.slug == "tatia-pilieva"
+    assert quotes["five-million"].said_to_person.slug == DIRECTOR
     assert quotes["human-connection"].said_to_outlet.name == "Pret-a-Reporter"
 
 
@@ -172,7 +179,7 @@ def test_the_whole_interview_question_by_question():
     assert [q.order for q in questions] == list(range(1, 12))
     assert questions[0].question == 'What did you love about making "First Kiss"?'
     assert questions[-1].answer == "At home with Andre."
-    assert {q.answered_by.slug for q in questions} == {"tatia-pilieva"}
+    assert {q.answered_by.slug for q in questions} == {DIRECTOR}
 
 
 def test_the_view_milestones_each_with_its_wording_and_source():
@@ -198,7 +205,7 @@ def test_where_the_sources_disagree_both_claims_stand_each_cited():
 
 
 def test_criticism_spoofs_forever_and_the_grant():
-    assert Fact.objects.filter(topic="criticism", person__slug="stuart-heritage").count() == 2
+    assert Fact.objects.filter(topic="criticism", person__slug=STUART_HERITAGE).count() == 2
     assert Fact.objects.filter(statement__contains="spoof").exists()
     forever = Work.objects.get(slug="forever")
     assert forever.kind == "feature_film"
@@ -207,12 +214,12 @@ def test_criticism_spoofs_forever_and_the_grant():
 
 
 def test_the_directors_background_homes_and_neighbourhoods():
-    facts = Fact.objects.filter(person__slug="tatia-pilieva")
+    facts = Fact.objects.filter(person__slug=DIRECTOR)
 
     assert facts.filter(statement__contains="Georgia").exists()
     assert facts.filter(organization__slug="american-film-institute").exists()
     assert set(facts.exclude(neighbourhood=None).values_list("neighbourhood__slug", flat=True)) == {
-        "silver-lake",
+        SILVER_LAKE,
         "beachwood",
         "hollywood-hills",
     }
@@ -307,7 +314,7 @@ def run(command, *args, answer=None, monkeypatch=None, **options):
 def edited_piece(editor_client):
     """The article, its summary and status changed and an author added by an editor in the admin."""
     article = Coverage.objects.get(slug=ARTICLE)
-    soko = Person.objects.get(slug="soko")
+    soko = Person.objects.get(slug=SOKO)
     edit_in_the_admin(
         editor_client, article, summary="An editor's own summary.", status="draft", authors=[str(soko.pk)]
     )
@@ -328,7 +335,7 @@ def test_an_editors_change_survives_the_load(edited_piece):
     edited_piece.refresh_from_db()
     assert edited_piece.summary == "An editor's own summary."
     assert edited_piece.status == "draft"
-    assert [author.slug for author in edited_piece.authors.all()] == ["soko"]
+    assert [author.slug for author in edited_piece.authors.all()] == [SOKO]
     assert changed_cells(before, every_table()) == {}
     assert "Story: 195 left alone (195 rows in 3 fixture files)." in report
     assert "  press.coverage: 5 left alone" in report
@@ -338,7 +345,7 @@ def test_the_load_says_what_it_added_and_what_it_left_alone(tmp_path):
     path = write_fixture(
         tmp_path,
         [
-            {"model": "people.person", "fields": {"slug": "soko", "name": "Soko (as the story has it)"}},
+            {"model": "people.person", "fields": {"slug": SOKO, "name": "Soko (as the story has it)"}},
             {"model": "people.person", "fields": {"slug": "new-person", "name": "New Person"}},
             {"model": "people.neighbourhood", "fields": {"slug": "echo-park", "name": "Echo Park"}},
         ],
@@ -350,22 +357,22 @@ def test_the_load_says_what_it_added_and_what_it_left_alone(tmp_path):
     assert "  people.person: 1 added, 1 left alone" in report
     assert "  people.neighbourhood: 1 added" in report
     assert "  added: people.person “new-person”" in report
-    assert "  left alone: people.person “soko”" in report
-    assert Person.objects.get(slug="soko").name == "Soko"
+    assert f"  left alone: people.person “{SOKO}”" in report
+    assert Person.objects.get(slug=SOKO).name == "Soko"
     assert Person.objects.get(slug="new-person").name == "New Person"
     assert "Story: 3 left alone" in run("load_story", path)
 
 
 def test_a_row_an_editor_deleted_stays_deleted_and_restoring_brings_it_back(editor_client):
-    quote = Quote.objects.get(passage__slug="close-ups")
-    name = f"press.quote “{quote.passage.coverage.slug} / close-ups”"
+    quote = Quote.objects.get(passage__slug=CLOSE_UPS)
+    name = f"press.quote “{quote.passage.coverage.slug} / {CLOSE_UPS}”"
     response = editor_client.post(admin_url(Quote, "delete", quote.pk), {"post": "yes"})
     assert response.status_code == 302
     before = every_table()
 
     report = run("load_story", verbosity=2)
 
-    assert not Quote.objects.filter(passage__slug="close-ups").exists()
+    assert not Quote.objects.filter(passage__slug=CLOSE_UPS).exists()
     assert changed_cells(before, every_table()) == {}
     assert "Story: 194 left alone, 1 left deleted" in report
     assert "  press.quote: 7 left alone, 1 left deleted" in report
@@ -374,11 +381,11 @@ def test_a_row_an_editor_deleted_stays_deleted_and_restoring_brings_it_back(edit
     listing = run("restore_story", dry_run=True)
 
     assert f"  {name}: re-created\n" in listing
-    assert not Quote.objects.filter(passage__slug="close-ups").exists()
+    assert not Quote.objects.filter(passage__slug=CLOSE_UPS).exists()
 
     run("restore_story", interactive=False)
 
-    assert Quote.objects.get(passage__slug="close-ups").speaker.slug == "melissa-coker"
+    assert Quote.objects.get(passage__slug=CLOSE_UPS).speaker.slug == MELISSA_COKER
     assert "Story: 195 left alone" in run("load_story")
 
 
@@ -525,7 +532,7 @@ def test_restoring_an_unchanged_story_changes_nothing():
                     "model": "press.milestone",
                     "fields": {
                         "passage": [Q_AND_A, "reddit"],
-                        "work": ["first-kiss"],
+                        "work": [FILM],
                         "views": "lots",
                         "views_wording": "lots",
                     },
@@ -541,7 +548,7 @@ def test_restoring_an_unchanged_story_changes_nothing():
 )
 def test_a_bad_row_names_object_and_field_and_changes_nothing(tmp_path, objects, message):
     valid_first = {"model": "people.person", "fields": {"slug": "new-person", "name": "New Person"}}
-    edited_first = {"model": "people.person", "fields": {"slug": "soko", "name": "Soko (edited)"}}
+    edited_first = {"model": "people.person", "fields": {"slug": SOKO, "name": "Soko (edited)"}}
     before = stored_rows()
 
     with pytest.raises(CommandError) as error:
@@ -552,7 +559,7 @@ def test_a_bad_row_names_object_and_field_and_changes_nothing(tmp_path, objects,
     assert message.replace("object 1", "object 3") in str(error.value)
     assert "Nothing was loaded" in str(error.value)
     assert stored_rows() == before
-    assert Person.objects.get(slug="soko").name == "Soko"
+    assert Person.objects.get(slug=SOKO).name == "Soko"
 
 
 @pytest.mark.parametrize(

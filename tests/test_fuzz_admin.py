@@ -13,7 +13,7 @@ import pytest
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import FileField, ForeignKey, ManyToManyField
 from django.test import Client
@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from tests.admin_forms import add_fields, form_data
+from tests.admin_forms import add_fields, admin_url, form_data
 from tests.fuzz import (
     Upload,
     assert_no_server_error,
@@ -37,6 +37,7 @@ from tests.fuzz import (
     snapshot,
     trace_of,
 )
+from tests.story import PASSWORD, new_staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -69,10 +70,8 @@ def examples(weight):
 
 def user(kind):
     if kind == "superuser":
-        return User.objects.create(username="fuzz-superuser", is_staff=True, is_superuser=True)
-    contributor = User.objects.create(username="fuzz-contributor", is_staff=True)
-    contributor.groups.add(Group.objects.get(name="Contributors"))
-    return contributor
+        return new_staff_member("fuzz-superuser", is_superuser=True)
+    return new_staff_member("fuzz-contributor", "Contributors")
 
 
 @pytest.fixture(params=USERS)
@@ -82,10 +81,6 @@ def staff(request, db):
     client = Client(raise_request_exception=False)
     client.force_login(user(request.param))
     return client
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def sample_pks(model, count=6):
@@ -502,7 +497,7 @@ def test_sign_in():
     path = reverse("admin:login")
     plausible = {
         "username": ["fuzz-superuser", "admin"],
-        "password": ["a long test password"],
+        "password": [PASSWORD],
         "next": ["/admin/"],
     }
 

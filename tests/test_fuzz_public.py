@@ -11,7 +11,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import member_of
 from tests.fuzz import (
     HOSTILE_CHARACTERS,
     assert_no_server_error,
@@ -21,6 +20,7 @@ from tests.fuzz import (
     raw,
     send,
 )
+from tests.story import new_staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def filter_values(view_class):
 def clients(db):
     visitor = Client(raise_request_exception=False)
     staff = Client(raise_request_exception=False)
-    staff.force_login(member_of("Editors", "fuzz-editor"))
+    staff.force_login(new_staff_member("fuzz-editor", "Editors"))
     return {"visitor": visitor, "staff": staff}
 
 

@@ -15,13 +15,12 @@ from django.utils import timezone
 
 from people.models import Person
 from press.models import Coverage
-from tests.admin_forms import admin_url, form_data
-from tests.rows import Q_AND_A
-from tests.test_workflow import make_draft, run_action
+from tests.admin_forms import admin_url, form_data, run_action
+from tests.story import FILM, Q_AND_A, SOKO, new_piece
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/coverage/", f"/coverage/{Q_AND_A}/", "/people/", "/places/", "/films/first-kiss/"]
+PAGES = ["/", "/coverage/", f"/coverage/{Q_AND_A}/", "/people/", "/places/", f"/films/{FILM}/"]
 
 
 def queries_for(client, url):
@@ -67,7 +66,7 @@ def test_a_save_shows_at_once_and_the_old_etag_no_longer_matches(visitor):
 
 
 def test_an_editor_saving_in_the_admin_changes_every_page_that_shows_it(visitor, editor_client):
-    person = Person.objects.get(slug="soko")
+    person = Person.objects.get(slug=SOKO)
     for url in ["/people/", person.get_absolute_url()]:
         visitor.get(url)
     url = admin_url(Person, "change", person.pk)
@@ -80,7 +79,7 @@ def test_an_editor_saving_in_the_admin_changes_every_page_that_shows_it(visitor,
 
 
 def test_publishing_unpublishing_and_deleting_reach_cached_pages(visitor, editor_client):
-    draft = make_draft("a-piece-about-to-go-live")
+    draft = new_piece("a-piece-about-to-go-live")
     assert "A new piece about First Kiss" not in visitor.get("/coverage/").content.decode()
 
     run_action(editor_client, Coverage, "publish", draft)
@@ -98,8 +97,8 @@ def test_publishing_unpublishing_and_deleting_reach_cached_pages(visitor, editor
 
 
 def test_a_new_mention_reaches_the_cached_person_page(visitor):
-    person = Person.objects.get(slug="soko")
-    draft = make_draft("a-piece-mentioning-soko", status="published")
+    person = Person.objects.get(slug=SOKO)
+    draft = new_piece("a-piece-mentioning-soko", status="published")
     assert "A new piece about First Kiss" not in visitor.get(person.get_absolute_url()).content.decode()
 
     draft.mentioned_people.add(person)
@@ -108,7 +107,7 @@ def test_a_new_mention_reaches_the_cached_person_page(visitor):
 
 
 def test_a_scheduled_piece_appears_when_its_time_comes_without_anyone_saving(visitor):
-    make_draft("a-scheduled-piece", status="published", published_at=timezone.now() + timedelta(seconds=1))
+    new_piece("a-scheduled-piece", status="published", published_at=timezone.now() + timedelta(seconds=1))
     assert "A new piece about First Kiss" not in visitor.get("/coverage/").content.decode()
 
     time.sleep(1.1)
@@ -117,7 +116,7 @@ def test_a_scheduled_piece_appears_when_its_time_comes_without_anyone_saving(vis
 
 
 def test_editors_are_never_served_or_stored_in_the_cache(visitor, editor_client):
-    draft = make_draft("a-draft-preview")
+    draft = new_piece("a-draft-preview")
     preview_url = draft.get_absolute_url()
 
     for _ in range(2):

@@ -1,24 +1,29 @@
 """What a visitor sees: the film at a glance on /, and each piece of coverage in full."""
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 
-from editorial.models import AuditedModel, PublicationStatus
+from editorial.models import PublicationStatus
 from people.models import Person, Place
 from press.models import Appearance, Coverage, Credit, Fact, Milestone, Passage, Work
+from tests.story import (
+    ARTICLE,
+    DIRECTOR,
+    EDITABLE_MODELS,
+    FILM,
+    GUARDIAN_COLUMN,
+    MELISSA_COKER,
+    PRET_A_REPORTER,
+    Q_AND_A,
+    SILVER_LAKE,
+    SOKO,
+    SPERANZA,
+    STUART_HERITAGE,
+    TELEGRAPH_INTERVIEW,
+    new_piece,
+)
 
 pytestmark = pytest.mark.django_db
-
-# The models editors keep; press.LoadedStoryRow is the loader's own record, with no page.
-MODELS = [
-    model
-    for label in ("people", "press")
-    for model in apps.get_app_config(label).get_models()
-    if issubclass(model, AuditedModel)
-]
-ARTICLE = "first-kiss-is-the-work-of-melissa-cokers-wren-label"
-Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
 
 
 def page(client, url, status=200):
@@ -52,9 +57,9 @@ def test_home_shows_featured_and_latest_coverage_and_a_teaser_of_the_guide(clien
 
 def test_every_claim_on_home_shows_its_source(client):
     html = page(client, "/")
-    film_facts = Fact.objects.filter(work__slug="first-kiss", topic__in=["making", "criticism"])
+    film_facts = Fact.objects.filter(work__slug=FILM, topic__in=["making", "criticism"])
     claims = (
-        Credit.objects.filter(work__slug="first-kiss").count()
+        Credit.objects.filter(work__slug=FILM).count()
         + Milestone.objects.count()
         + Appearance.objects.count()
         + film_facts.count()
@@ -91,13 +96,11 @@ def test_a_piece_shows_its_quotes_with_speaker_and_source(client):
     assert "I don&#x27;t want to see any close-ups on shoes or skirts" in html
     assert "Melissa Coker</a>\n    said to The Telegraph." in html
     assert "Outlet not named in the stored copy" in html
-    assert 'href="/coverage/melissa-coker-interview-the-telegraph/"' in html  # a related piece it cites
+    assert f'href="/coverage/{TELEGRAPH_INTERVIEW}/"' in html  # a related piece it cites
 
 
 def test_a_piece_known_only_through_citations_shows_what_was_quoted_from_it(client):
-    html = page(
-        client, reverse("press:coverage-detail", kwargs={"slug": "stuart-heritage-column-the-guardian"})
-    )
+    html = page(client, reverse("press:coverage-detail", kwargs={"slug": GUARDIAN_COLUMN}))
 
     assert "Its text is not stored" in html
     assert "with grotty, normal people." in html
@@ -107,14 +110,14 @@ def test_a_piece_known_only_through_citations_shows_what_was_quoted_from_it(clie
 @pytest.mark.parametrize(
     "url",
     [
-        "/films/first-kiss/",
+        f"/films/{FILM}/",
         "/films/forever/",
-        "/people/tatia-pilieva/",
-        "/people/stuart-heritage/",
+        f"/people/{DIRECTOR}/",
+        f"/people/{STUART_HERITAGE}/",
         "/places/museum-of-jurassic-technology/",
         "/organizations/art-of-elysium/",
-        "/neighbourhoods/silver-lake/",
-        "/outlets/pret-a-reporter/",
+        f"/neighbourhoods/{SILVER_LAKE}/",
+        f"/outlets/{PRET_A_REPORTER}/",
     ],
 )
 def test_every_object_page_answers(client, url):
@@ -122,7 +125,7 @@ def test_every_object_page_answers(client, url):
 
 
 def test_a_persons_page_gathers_roles_quotes_and_recommendations(client):
-    html = page(client, "/people/tatia-pilieva/")
+    html = page(client, f"/people/{DIRECTOR}/")
 
     assert "Originally from Georgia" in html
     assert "Museum of Jurassic Technology" in html
@@ -131,13 +134,13 @@ def test_a_persons_page_gathers_roles_quotes_and_recommendations(client):
 
 def test_drafts_are_hidden_from_visitors(client):
     Coverage.objects.filter(slug=ARTICLE).update(status=PublicationStatus.DRAFT)
-    Person.objects.filter(slug="soko").update(status=PublicationStatus.DRAFT)
+    Person.objects.filter(slug=SOKO).update(status=PublicationStatus.DRAFT)
 
     page(client, reverse("press:coverage-detail", kwargs={"slug": ARTICLE}), status=404)
-    page(client, "/people/soko/", status=404)
+    page(client, f"/people/{SOKO}/", status=404)
     html = page(client, "/")
     assert f"/coverage/{ARTICLE}/" not in html
-    assert "/people/soko/" not in html
+    assert f"/people/{SOKO}/" not in html
     assert "23 million" not in html  # its milestone rests on the hidden piece
 
 
@@ -158,7 +161,7 @@ def test_pages_stay_within_a_query_budget(client, django_assert_max_num_queries)
         page(client, reverse("press:coverage-detail", kwargs={"slug": Q_AND_A}))
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+@pytest.mark.parametrize("model", EDITABLE_MODELS, ids=lambda model: model._meta.label)
 def test_every_row_has_a_name_and_a_page_that_answers(client, model):
     """What the admin's "View on site" opens, for every row of every model."""
     for instance in model.objects.all():
@@ -184,10 +187,10 @@ def test_published_pages_have_no_draft_banner(admin_client):
 @pytest.mark.parametrize(
     ("slug", "roles"),
     [
-        ("tatia-pilieva", "Director, Producer, Interviewee, Quoted, Recommends places"),
-        ("stuart-heritage", "Critic, Quoted"),
-        ("soko", "Music, Cast"),
-        ("melissa-coker", "Collaborator, Quoted"),
+        (DIRECTOR, "Director, Producer, Interviewee, Quoted, Recommends places"),
+        (STUART_HERITAGE, "Critic, Quoted"),
+        (SOKO, "Music, Cast"),
+        (MELISSA_COKER, "Collaborator, Quoted"),
     ],
 )
 def test_a_persons_page_names_every_role_they_have(client, slug, roles):
@@ -195,22 +198,22 @@ def test_a_persons_page_names_every_role_they_have(client, slug, roles):
 
 
 def test_a_place_with_coordinates_links_to_openstreetmap(client):
-    Place.objects.filter(slug="speranza").update(latitude="34.090700", longitude="-118.277500")
+    Place.objects.filter(slug=SPERANZA).update(latitude="34.090700", longitude="-118.277500")
 
-    html = page(client, "/places/speranza/")
+    html = page(client, f"/places/{SPERANZA}/")
 
     assert 'href="https://www.openstreetmap.org/?mlat=34.090700&amp;mlon=-118.277500' in html
     assert "<iframe" not in html
 
 
 def test_a_place_without_coordinates_says_so(client):
-    assert "No source gives its address or coordinates" in page(client, "/places/speranza/")
+    assert "No source gives its address or coordinates" in page(client, f"/places/{SPERANZA}/")
 
 
 def mention_the_film(count):
-    film = Work.objects.get(slug="first-kiss")
+    film = Work.objects.get(slug=FILM)
     pieces = Coverage.objects.bulk_create(
-        Coverage(headline=f"Mention {n}", slug=f"mention-{n}", kind="article", status="published")
+        new_piece(f"mention-{n}", headline=f"Mention {n}", status="published", save=False)
         for n in range(count)
     )
     Coverage.mentioned_works.through.objects.bulk_create(
@@ -220,16 +223,16 @@ def mention_the_film(count):
 
 def test_a_films_page_links_to_every_piece_that_mentions_it(client):
     mention_the_film(40)
-    total = Coverage.objects.published().filter(mentioned_works__slug="first-kiss").count()
+    total = Coverage.objects.published().filter(mentioned_works__slug=FILM).count()
 
-    html = page(client, "/films/first-kiss/")
+    html = page(client, f"/films/{FILM}/")
 
-    assert f'href="/coverage/?work=first-kiss">All {total} pieces that mention First Kiss</a>' in html
+    assert f'href="/coverage/?work={FILM}">All {total} pieces that mention First Kiss</a>' in html
 
 
 def test_a_film_mentioned_past_the_lists_cap_says_more_than_the_cap(client):
     mention_the_film(1001)
 
-    html = page(client, "/films/first-kiss/")
+    html = page(client, f"/films/{FILM}/")
 
     assert "More than 1,000 pieces mention First Kiss: browse them in the coverage list</a>" in html

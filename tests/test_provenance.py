@@ -5,10 +5,9 @@ from django.core.exceptions import ValidationError
 
 from press.models import Coverage, InterviewQuestion, Passage, Quote, Recommendation
 from press.passages import locate, words_not_found
+from tests.story import ARTICLE, CLOSE_UPS, GUARDIAN_COLUMN, Q_AND_A, SPERANZA
 
 pytestmark = pytest.mark.django_db
-
-Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
 
 
 def errors_of(instance):
@@ -41,9 +40,7 @@ def test_a_passage_that_matches_nothing_is_quoted_whole():
 
 
 def test_a_piece_without_stored_text_cannot_be_cited():
-    passage = Passage(
-        coverage=Coverage.objects.get(slug="stuart-heritage-column-the-guardian"), slug="x", text="grotty"
-    )
+    passage = Passage(coverage=Coverage.objects.get(slug=GUARDIAN_COLUMN), slug="x", text="grotty")
 
     assert "has no stored text to cite" in errors_of(passage)["coverage"][0]
 
@@ -64,14 +61,14 @@ def test_the_located_span_covers_the_words_as_published():
 
 
 def test_quoted_words_must_stand_in_the_cited_passage():
-    quote = Quote.objects.get(passage__slug="close-ups")
+    quote = Quote.objects.get(passage__slug=CLOSE_UPS)
     quote.words = "I don't want to see any close-ups on hats."
 
     assert errors_of(quote)["words"] == ["Not found in the passage: “hats.”"]
 
 
 def test_recommendation_words_must_stand_in_the_cited_passage():
-    recommendation = Recommendation.objects.get(place__slug="speranza")
+    recommendation = Recommendation.objects.get(place__slug=SPERANZA)
     recommendation.in_their_words = "Speranza in Echo Park"
 
     assert errors_of(recommendation)["in_their_words"] == ["Not found in the passage: “Echo Park”"]
@@ -85,7 +82,7 @@ def test_interview_questions_and_answers_stand_in_the_piece():
 
 
 def test_every_claim_names_its_source_piece():
-    quote = Quote.objects.get(passage__slug="close-ups")
+    quote = Quote.objects.get(passage__slug=CLOSE_UPS)
 
-    assert quote.source.slug == "first-kiss-is-the-work-of-melissa-cokers-wren-label"
-    assert quote.get_absolute_url().endswith("#passage-close-ups")
+    assert quote.source.slug == ARTICLE
+    assert quote.get_absolute_url().endswith(f"#passage-{CLOSE_UPS}")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.rows import Q_AND_A, add_rows
+from tests.story import DIRECTOR, FILM, PRET_A_REPORTER, Q_AND_A, SILVER_LAKE, WREN, add_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -13,20 +13,20 @@ PAGES = [
     "/",
     "/coverage/",
     "/coverage/?page=2",
-    "/coverage/?q=Pilieva&outlet=pret-a-reporter&person=tatia-pilieva&sort=oldest",
+    f"/coverage/?q=Pilieva&outlet={PRET_A_REPORTER}&person={DIRECTOR}&sort=oldest",
     "/coverage/?year=abc",
     f"/coverage/{Q_AND_A}/",
     "/coverage/piece-0/",
-    "/films/first-kiss/",
+    f"/films/{FILM}/",
     "/people/",
-    "/people/tatia-pilieva/",
+    f"/people/{DIRECTOR}/",
     "/people/person-0/",
     "/places/",
-    "/places/?neighbourhood=silver-lake&category=restaurant",
+    f"/places/?neighbourhood={SILVER_LAKE}&category=restaurant",
     "/places/place-0/",
-    "/outlets/pret-a-reporter/",
-    "/organizations/wren/",
-    "/neighbourhoods/silver-lake/",
+    f"/outlets/{PRET_A_REPORTER}/",
+    f"/organizations/{WREN}/",
+    f"/neighbourhoods/{SILVER_LAKE}/",
     "/coverage/feed/",
     "/sitemap.xml",
 ]

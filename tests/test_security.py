@@ -4,12 +4,11 @@ sign-ins, and production settings that change only where the environment says.""
 import re
 
 import pytest
-from django.contrib.auth.models import User
 
 from press.models import Coverage
 from tests.admin_forms import admin_url
-from tests.rows import Q_AND_A
-from tests.test_settings import run_manage
+from tests.project import run_manage
+from tests.story import Q_AND_A, new_staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +65,7 @@ def sign_in(client, password, address="203.0.113.7"):
 
 @pytest.fixture
 def eddie(db):
-    return User.objects.create_user("eddie", "eddie@example.com", "the right password", is_staff=True)
+    return new_staff_member("eddie", password="the right password")
 
 
 def test_repeated_failed_sign_ins_lock_that_account_out_from_that_address(client, eddie, settings):

@@ -1,19 +1,4 @@
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_manage(*args, **environment):
-    # A deployment's environment: nothing the test run itself set, such as DJANGO_ALLOW_ASYNC_UNSAFE.
-    ignored = {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {key: value for key, value in os.environ.items() if key not in ignored}
-    env.update(environment)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+from tests.project import run_manage
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -16,24 +16,24 @@ from editorial.links import slug_url
 from people.models import Place
 from press.charts import milestone_chart
 from press.models import Coverage, Milestone
+from tests.story import ARTICLE, DIRECTOR, FILM, GUARDIAN_COLUMN, PRET_A_REPORTER, Q_AND_A, SPERANZA, WREN
 
 pytestmark = pytest.mark.django_db
 
-Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
 PAGES = {
     "/": "Movie",
     "/coverage/": "CollectionPage",
     f"/coverage/{Q_AND_A}/": "NewsArticle",
-    "/films/first-kiss/": "Movie",
+    f"/films/{FILM}/": "Movie",
     "/people/": "CollectionPage",
-    "/people/tatia-pilieva/": "Person",
+    f"/people/{DIRECTOR}/": "Person",
     "/places/": "CollectionPage",
     "/places/little-doms/": "Restaurant",
     "/places/opening-ceremony/": "Store",
     "/places/skylight-books/": "BookStore",
     "/places/museum-of-jurassic-technology/": "Museum",
-    "/outlets/pret-a-reporter/": "NewsMediaOrganization",
-    "/organizations/wren/": "Organization",
+    f"/outlets/{PRET_A_REPORTER}/": "NewsMediaOrganization",
+    f"/organizations/{WREN}/": "Organization",
     "/neighbourhoods/palms/": "Place",
 }
 REQUIRED = {
@@ -102,7 +102,7 @@ def test_json_ld_cannot_be_broken_out_of(client):
 
 @pytest.mark.parametrize(
     "url",
-    ["/films/first-kiss/", f"/coverage/{Q_AND_A}/", "/people/tatia-pilieva/", "/places/speranza/"],
+    [f"/films/{FILM}/", f"/coverage/{Q_AND_A}/", f"/people/{DIRECTOR}/", f"/places/{SPERANZA}/"],
 )
 def test_the_social_card_is_a_1200_by_630_png(client, url):
     card_url = meta_content(html_of(client, url), "property", "og:image").removeprefix("http://testserver")
@@ -120,38 +120,38 @@ def card_files(settings):
 
 
 def test_a_card_is_made_once_and_made_again_when_its_object_changes(client, settings):
-    client.get("/cards/place/speranza.png")
+    client.get(f"/cards/place/{SPERANZA}.png")
     (first,) = card_files(settings)
     made_at = first.stat().st_mtime_ns
 
-    client.get("/cards/place/speranza.png")
+    client.get(f"/cards/place/{SPERANZA}.png")
     assert card_files(settings) == [first]
     assert first.stat().st_mtime_ns == made_at
 
-    place = Place.objects.get(slug="speranza")
+    place = Place.objects.get(slug=SPERANZA)
     place.name = "Speranza Ristorante"
     place.save()
-    client.get("/cards/place/speranza.png")
+    client.get(f"/cards/place/{SPERANZA}.png")
     (second,) = card_files(settings)
     assert second != first
 
 
 def test_the_card_url_changes_with_the_object(client):
-    before = meta_content(html_of(client, "/places/speranza/"), "property", "og:image")
-    place = Place.objects.get(slug="speranza")
+    before = meta_content(html_of(client, f"/places/{SPERANZA}/"), "property", "og:image")
+    place = Place.objects.get(slug=SPERANZA)
     place.name = "Speranza Ristorante"
     place.save()
 
-    assert meta_content(html_of(client, "/places/speranza/"), "property", "og:image") != before
+    assert meta_content(html_of(client, f"/places/{SPERANZA}/"), "property", "og:image") != before
 
 
-@pytest.mark.parametrize("url", ["/cards/poster/first-kiss.png", "/cards/film/jaws.png"])
+@pytest.mark.parametrize("url", [f"/cards/poster/{FILM}.png", "/cards/film/jaws.png"])
 def test_unknown_cards_are_not_found(client, url):
     assert client.get(url).status_code == 404
 
 
 def test_the_chart_has_a_point_only_where_a_source_gives_a_day(client):
-    html = html_of(client, "/films/first-kiss/")
+    html = html_of(client, f"/films/{FILM}/")
     svg = html[html.index("<svg") : html.index("</svg>")]
 
     assert svg.count("<circle") == 2
@@ -161,7 +161,7 @@ def test_the_chart_has_a_point_only_where_a_source_gives_a_day(client):
     assert "Not on the chart, as its source gives no day: 69 million-plus views" in html
     assert "source: “&#x27;First Kiss&#x27; Is The Work of Melissa Cok…” (Article)" in svg
     table = html[html.index('<table class="milestones">') :]
-    assert 'href="/coverage/first-kiss-is-the-work-of-melissa-cokers-wren-label/#passage-three-days"' in table
+    assert f'href="/coverage/{ARTICLE}/#passage-three-days"' in table
 
 
 def test_the_chart_places_later_days_right_and_more_views_higher():
@@ -184,7 +184,7 @@ def test_no_chart_without_a_countable_day():
 
 
 def test_the_feed_lists_published_coverage(client):
-    Coverage.objects.filter(slug="stuart-heritage-column-the-guardian").update(status="draft")
+    Coverage.objects.filter(slug=GUARDIAN_COLUMN).update(status="draft")
 
     response = client.get("/coverage/feed/")
     channel = ElementTree.fromstring(response.content).find("channel")
@@ -197,7 +197,7 @@ def test_the_feed_lists_published_coverage(client):
 
 
 def test_the_sitemap_lists_every_published_page(client):
-    Coverage.objects.filter(slug="stuart-heritage-column-the-guardian").update(status="draft")
+    Coverage.objects.filter(slug=GUARDIAN_COLUMN).update(status="draft")
 
     root = ElementTree.fromstring(client.get("/sitemap.xml").content)
     locations = {element.text for element in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
@@ -205,7 +205,7 @@ def test_the_sitemap_lists_every_published_page(client):
     assert "http://testserver/" in locations
     assert "http://testserver/places/" in locations
     assert f"http://testserver/coverage/{Q_AND_A}/" in locations
-    assert "http://testserver/coverage/stuart-heritage-column-the-guardian/" not in locations
+    assert f"http://testserver/coverage/{GUARDIAN_COLUMN}/" not in locations
     assert "http://testserver/neighbourhoods/palms/" in locations
 
 

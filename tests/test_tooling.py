@@ -1,9 +1,10 @@
 """The Makefile's Python finder: pyenv versions count, shims that fail do not, and a miss says what to do."""
 
 import subprocess
-from pathlib import Path
 
-FIND_PYTHON = Path(__file__).resolve().parent.parent / "bin" / "find-python"
+from tests.project import ROOT
+
+FIND_PYTHON = ROOT / "bin" / "find-python"
 SUITABLE = '#!/bin/sh\ncase "$2" in *executable*) echo "$0";; esac\nexit 0\n'
 UNSUITABLE = "#!/bin/sh\nexit 1\n"  # what Python 3.11, or a pyenv shim for an inactive version, answers
 

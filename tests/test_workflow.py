@@ -11,31 +11,12 @@ from django.utils.html import escape
 
 from people.models import Person, Place
 from press.models import Coverage, Recommendation
-from tests.admin_forms import admin_url, form_data
+from tests.admin_forms import admin_url, form_data, run_action
+from tests.story import Q_AND_A, new_piece, new_place
 
 pytestmark = pytest.mark.django_db
 
-Q_AND_A = "first-kiss-director-opens-up-most-insane-moment-favorite-la-spots"
 PUBLISHABLE = ["person", "organization", "place", "outlet", "work", "coverage"]
-
-
-def make_draft(slug="a-new-piece", **fields):
-    return Coverage.objects.create(
-        headline="A new piece about First Kiss",
-        slug=slug,
-        kind="article",
-        summary="A summary.",
-        text="Twenty strangers kiss for the first time.",
-        **fields,
-    )
-
-
-def run_action(client, model, action, *objects, **extra):
-    return client.post(
-        admin_url(model, "changelist"),
-        {"action": action, helpers.ACTION_CHECKBOX_NAME: [obj.pk for obj in objects], "index": 0, **extra},
-        follow=True,
-    )
 
 
 def messages_of(response):
@@ -64,7 +45,7 @@ def test_editors_also_publish_and_delete_every_publishable_model():
 
 
 def test_a_future_publication_time_keeps_a_piece_hidden_until_then(client):
-    make_draft(status="published", published_at=timezone.now() + timedelta(days=1))
+    new_piece(status="published", published_at=timezone.now() + timedelta(days=1))
 
     assert client.get("/coverage/a-new-piece/").status_code == 404
     assert "A new piece about First Kiss" not in client.get("/coverage/").content.decode()
@@ -72,7 +53,7 @@ def test_a_future_publication_time_keeps_a_piece_hidden_until_then(client):
 
 
 def test_a_past_publication_time_shows_the_piece(client):
-    make_draft(status="published", published_at=timezone.now() - timedelta(minutes=1))
+    new_piece(status="published", published_at=timezone.now() - timedelta(minutes=1))
 
     assert client.get("/coverage/a-new-piece/").status_code == 200
     assert "A new piece about First Kiss" in client.get("/coverage/").content.decode()
@@ -90,7 +71,7 @@ def test_the_claims_of_a_scheduled_piece_wait_with_it(client):
 
 
 def test_the_changelist_says_when_a_piece_is_scheduled(editor_client):
-    make_draft(status="published", published_at=timezone.now() + timedelta(days=3))
+    new_piece(status="published", published_at=timezone.now() + timedelta(days=3))
 
     html = editor_client.get(admin_url(Coverage, "changelist"), {"publication": "scheduled"}).content.decode()
 
@@ -100,7 +81,7 @@ def test_the_changelist_says_when_a_piece_is_scheduled(editor_client):
 
 
 def test_an_editor_publishes_selected_pieces_and_is_told_how_many(editor_client):
-    drafts = [make_draft(f"draft-{n}") for n in range(2)]
+    drafts = [new_piece(f"draft-{n}") for n in range(2)]
     live = Coverage.objects.get(slug=Q_AND_A)
 
     response = run_action(editor_client, Coverage, "publish", *drafts, live)
@@ -121,7 +102,7 @@ def test_an_editor_unpublishes_and_the_page_is_gone(editor_client, visitor):
 
 
 def test_publish_now_on_the_change_form(editor_client):
-    draft = make_draft()
+    draft = new_piece()
     url = admin_url(Coverage, "change", draft.pk)
 
     page = editor_client.get(url).content.decode()
@@ -137,7 +118,7 @@ def test_publish_now_on_the_change_form(editor_client):
 
 
 def test_publishing_through_the_form_records_when(editor_client):
-    draft = make_draft()
+    draft = new_piece()
     url = admin_url(Coverage, "change", draft.pk)
     data = form_data(editor_client.get(url))
 
@@ -149,7 +130,7 @@ def test_publishing_through_the_form_records_when(editor_client):
 
 
 def test_feature_and_unfeature_put_pieces_on_and_off_the_home_page(editor_client, visitor):
-    piece = make_draft(status="published")
+    piece = new_piece(status="published")
 
     featured = run_action(editor_client, Coverage, "feature", piece)
     home_after_featuring = visitor.get("/").content.decode()
@@ -165,8 +146,8 @@ def test_feature_and_unfeature_put_pieces_on_and_off_the_home_page(editor_client
 
 def test_editors_order_featured_pieces_in_the_changelist_and_the_home_page_follows(editor_client, visitor):
     first, second = (
-        make_draft("first-piece", status="published"),
-        make_draft("second-piece", status="published"),
+        new_piece("first-piece", status="published"),
+        new_piece("second-piece", status="published"),
     )
     Coverage.objects.filter(pk=first.pk).update(headline="Alpha piece", featured=True, feature_order=1)
     Coverage.objects.filter(pk=second.pk).update(headline="Beta piece", featured=True, feature_order=2)
@@ -218,9 +199,7 @@ def test_a_place_whose_recommendation_is_deleted_leaves_the_head_of_the_guide(ed
 def test_a_recommendation_moved_to_another_place_carries_its_order_there(visitor):
     first, second = Recommendation.objects.filter(place__category="restaurant").order_by("order")[:2]
     left_behind = first.place
-    newcomer = Place.objects.create(
-        name="Aardvark Diner", slug="aardvark-diner", category="restaurant", status="published"
-    )
+    newcomer = new_place("aardvark-diner", name="Aardvark Diner", status="published")
 
     first.place = newcomer
     first.save()
@@ -261,7 +240,7 @@ def test_a_contributor_is_offered_only_draft_and_in_review(contributor_client):
 
 
 def test_a_contributor_submits_a_draft_for_review(contributor_client):
-    draft = make_draft()
+    draft = new_piece()
 
     response = run_action(contributor_client, Coverage, "submit_for_review", draft)
 
@@ -270,7 +249,7 @@ def test_a_contributor_submits_a_draft_for_review(contributor_client):
 
 
 def test_a_contributor_cannot_publish_through_the_form(contributor_client):
-    draft = make_draft()
+    draft = new_piece()
     url = admin_url(Coverage, "change", draft.pk)
     data = form_data(contributor_client.get(url))
 
@@ -282,7 +261,7 @@ def test_a_contributor_cannot_publish_through_the_form(contributor_client):
 
 
 def test_a_contributor_cannot_publish_with_a_crafted_action(contributor_client, visitor):
-    draft = make_draft()
+    draft = new_piece()
 
     run_action(contributor_client, Coverage, "publish", draft)
     contributor_client.post(
@@ -295,7 +274,7 @@ def test_a_contributor_cannot_publish_with_a_crafted_action(contributor_client, 
 
 
 def test_a_contributor_sees_no_publishing_actions(contributor_client):
-    draft = make_draft()
+    draft = new_piece()
 
     changelist = contributor_client.get(admin_url(Coverage, "changelist")).content.decode()
     change_form = contributor_client.get(admin_url(Coverage, "change", draft.pk)).content.decode()
@@ -308,7 +287,7 @@ def test_a_contributor_sees_no_publishing_actions(contributor_client):
 
 
 def test_a_contributor_cannot_feature_or_reorder_in_the_changelist(contributor_client):
-    draft = make_draft()
+    draft = new_piece()
     response = contributor_client.get(admin_url(Coverage, "changelist"))
     data = form_data_of_changelist(response)
     row = next(n for n in range(int(data["form-TOTAL_FORMS"])) if data[f"form-{n}-id"] == str(draft.pk))
@@ -343,7 +322,7 @@ def test_a_contributor_cannot_change_a_claim_on_a_public_piece(contributor_clien
 
 
 def test_a_contributor_cannot_delete(contributor_client):
-    draft = make_draft()
+    draft = new_piece()
 
     response = contributor_client.post(admin_url(Coverage, "delete", draft.pk), {"post": "yes"})
 
