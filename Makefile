@@ -20,6 +20,7 @@ test: $(VENV)/.dev node_modules/.installed lint check
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 check: $(VENV)/.runtime
 	$(MANAGE) check --fail-level WARNING
