@@ -41,7 +41,6 @@ class RecommendationInline(FetchedChoicesInline, admin.TabularInline):
 
     model = Place.recommendations.field.model
     fetched = ["recommender", "place", "passage__coverage"]
-    extra = 0
     fields = ["recommender", "occasion", "in_their_words", "order", "passage"]
     autocomplete_fields = ["recommender", "passage"]
 

@@ -77,6 +77,7 @@ class FetchedChoicesInline(CheckedRelationFields, admin.options.InlineModelAdmin
     which the change form links to (shown_rows_notes)."""
 
     fetched = []
+    extra = 0  # a blank row only when an editor asks for one
     max_shown = 30
     # New rows one save may add. Django builds as many forms as a post's TOTAL_FORMS says, up to 1,000 more
     # than max_num: a tampered count would have a worker build (and, on an error, draw) a thousand rows.

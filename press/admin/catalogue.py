@@ -29,7 +29,6 @@ class OutletAdmin(PublishableAdmin):
 class CreditInline(FetchedChoicesInline, admin.TabularInline):
     model = Credit
     fetched = ["person", "work", "passage__coverage"]
-    extra = 0
     fields = ["person", "role", "credited_as", "order", "passage"]
     autocomplete_fields = ["person", "passage"]
 

@@ -5,14 +5,8 @@ from django.contrib import admin
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from editorial.admin import (
-    AuditedAdmin,
-    IllustratedAdmin,
-    PublicationFilter,
-    PublishableAdmin,
-    row_change_action,
-    stamp,
-)
+from editorial.admin import AuditedAdmin, IllustratedAdmin, PublicationFilter, PublishableAdmin, stamp
+from editorial.admin.workflow import row_change_action
 from press.admin.export import CoverageExport
 from press.admin.inlines import (
     InterviewQuestionInline,

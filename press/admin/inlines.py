@@ -70,7 +70,6 @@ class PassageInline(FetchedChoicesInline, admin.TabularInline):
     fetched = ["coverage"]
     form = PassageInlineForm
     formset = PassageFormSet
-    extra = 0
     fields = ["slug", "text"]
     prepopulated_fields = {"slug": ["text"]}
 
@@ -103,7 +102,6 @@ class InterviewQuestionInline(FetchedChoicesInline, admin.StackedInline):
     fetched = ["answered_by", "coverage"]
     form = InterviewQuestionInlineForm
     formset = InterviewQuestionFormSet
-    extra = 0
     fields = ["order", "question", "answer", "answered_by"]
     autocomplete_fields = ["answered_by"]
     verbose_name = "question and answer"
@@ -226,7 +224,6 @@ class CitedInline(FetchedChoicesInline, admin.StackedInline):
     form = CitedInlineForm
     formset = CitedFormSet
     fk_name = "coverage"
-    extra = 0
 
 
 class QuoteInline(CitedInline):
