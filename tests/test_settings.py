@@ -17,7 +17,7 @@ def run_manage(*args, **environment):
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check", DJANGO_SETTINGS_MODULE="config.production")
+    result = run_manage("check", DJANGO_SETTINGS_MODULE="config.settings.production")
 
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
@@ -29,7 +29,7 @@ def test_production_settings_pass_the_deployment_checklist():
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_SETTINGS_MODULE="config.production",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="a-production-secret-of-more-than-fifty-characters-with-variety-0123456789",
         ALLOWED_HOSTS="press.example.org",
     )
