@@ -48,3 +48,16 @@ def test_development_settings_read_the_environment():
 
     assert result.returncode == 0, result.stderr
     assert "False ['a.example', 'b.example']" in result.stdout
+
+
+def test_pages_name_the_site_and_the_film_from_the_settings(db, client, settings):
+    settings.SITE_NAME = "Another press room"
+    settings.FILM_TITLE = "Another Film"
+
+    page = client.get("/people/").content.decode()
+    missing = client.get("/no-such-page/").content.decode()
+
+    assert "<title>People · Another press room</title>" in page
+    assert "Another Film <span>press room</span>" in page
+    assert '<a href="/films/first-kiss/">The film</a>' in page
+    assert "Back to Another Film" in missing

@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "editorial.context_processors.site",
             ],
         },
     },
@@ -230,5 +231,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-SITE_NAME = "First Kiss press room"
+# The site's names, in one place: templates read them through editorial.context_processors.site.
+FILM_TITLE = "First Kiss"
 FILM_SLUG = "first-kiss"  # the film the home page is about
+SITE_NAME = f"{FILM_TITLE} press room"
