@@ -65,7 +65,7 @@ def ensure_tools():
 
 
 def manage(*args, database_url, timeout=600, archive_url=None, capture=False):
-    env = {"DATABASE_URL": f"{SERVER}/pressroom", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {"DATABASE_URL": f"{SERVER}/pressroom", "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
     env["ARCHIVE_DATABASE_URL"] = archive_url or database_url
     result = run([PY, "manage.py", *args], timeout=timeout, env=env, capture_output=capture, text=True)
     return result.stdout if capture else None
@@ -76,7 +76,7 @@ def last_line_of_shell(database_url, script):
     out = run(
         [PY, "manage.py", "shell", "--no-imports", "-c", script],
         timeout=60,
-        env={"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        env={"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"},
         capture_output=True,
         text=True,
     ).stdout
@@ -163,7 +163,7 @@ def count_queries(database_url, urls):
     out = run(
         [PY, "-c", "import django; django.setup(); exec(open('/dev/stdin').read())", json.dumps(urls)],
         timeout=120,
-        env={"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "false"},
+        env={"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DEBUG": "false"},
         input=QUERY_COUNTER,
         capture_output=True,
         text=True,

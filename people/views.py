@@ -1,6 +1,7 @@
 """Pages about people and places. Claims about them come through reverse relations (person.quotes,
 place.recommendations), so this app never imports press/."""
 
+from django.conf import settings
 from django.db.models import F, Prefetch
 from django.views.generic import ListView
 from django_filters.views import FilterView
@@ -36,8 +37,8 @@ class PersonListView(ListView):
             **page_meta(
                 self.request,
                 "People",
-                "Who made First Kiss, who appears in it, who wrote about it and who was quoted.",
-                structured_data={"@type": "CollectionPage", "name": "People of First Kiss"},
+                f"Who made {settings.FILM_TITLE}, who appears in it, who wrote about it and who was quoted.",
+                structured_data={"@type": "CollectionPage", "name": f"People of {settings.FILM_TITLE}"},
             ),
         )
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils import feedgenerator
@@ -27,9 +28,11 @@ class XmlSafeRssFeed(feedgenerator.Rss201rev2Feed):
 
 class LatestCoverageFeed(Feed):
     feed_type = XmlSafeRssFeed
-    title = "First Kiss press room: coverage"
+    title = f"{settings.SITE_NAME}: coverage"
     link = reverse_lazy("press:coverage-list")
-    description = "The newest coverage of First Kiss added to the press room, each with its source."
+    description = (
+        f"The newest coverage of {settings.FILM_TITLE} added to the press room, each with its source."
+    )
 
     def items(self):
         return Coverage.objects.published().select_related("outlet")[:50]

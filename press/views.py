@@ -172,9 +172,9 @@ class CoverageListView(FilterView):
             page_meta(
                 self.request,
                 "Coverage",
-                "Everything the press wrote about First Kiss: filter by outlet, kind, stance, year, person, "
-                "place or film, or search the text.",
-                structured_data={"@type": "CollectionPage", "name": "Coverage of First Kiss"},
+                f"Everything the press wrote about {settings.FILM_TITLE}: filter by outlet, kind, stance, "
+                "year, person, place or film, or search the text.",
+                structured_data={"@type": "CollectionPage", "name": f"Coverage of {settings.FILM_TITLE}"},
             )
         )
         return context
@@ -205,7 +205,7 @@ def news_article_data(coverage, authors, request):
         "url": request.build_absolute_uri(coverage.get_absolute_url()),
         "image": [request.build_absolute_uri(coverage.card_url)],
         "author": [{"@type": "Person", "name": author.name} for author in authors],
-        "about": {"@type": "Movie", "name": "First Kiss"},
+        "about": {"@type": "Movie", "name": settings.FILM_TITLE},
     }
     if coverage.outlet:
         data["publisher"] = {"@type": "Organization", "name": coverage.outlet.name}
@@ -322,6 +322,6 @@ class OutletDetailView(PublishedDetailView):
         outlet = self.object
         return {
             "title": outlet.name,
-            "description": outlet.description or f"What {outlet.name} published about First Kiss.",
+            "description": outlet.description or f"What {outlet.name} published about {settings.FILM_TITLE}.",
             "structured_data": {"@type": "NewsMediaOrganization", "name": outlet.name},
         }

@@ -24,19 +24,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
+    """Each test's uploads and social cards in a folder of its own, so a test sees only the files it made."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_page_cache(settings, tmp_path):
-    """The page cache is on, as in production, and no test sees a page another test cached.
+def _fresh_page_cache():
+    """No test sees a page another test cached (the page cache is on: config/settings/test.py).
 
     Each test's rows are rolled back without a signal, so each test starts a content version of its own.
     """
     from editorial import pagecache
 
-    settings.PAGE_CACHE_SECONDS = 600
-    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "page-cache-version"
     pagecache.start_new_version(next_change=pagecache.NO_SCHEDULE)
 
 

@@ -15,7 +15,7 @@ from tests.project import ROOT, run_manage
 
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
 PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "config.production",
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "a-production-secret-of-more-than-fifty-characters-with-variety-0123456789",
     "ALLOWED_HOSTS": "press.example.org",
 }
@@ -38,7 +38,7 @@ def settings_under(**environment):
 
 def test_every_setting_the_deployment_guide_names_is_read_from_the_environment():
     named = set(re.findall(r"^\| `([A-Z_]+)` \|", DEPLOY_DOC.read_text(), re.MULTILINE))
-    code = "".join(path.read_text() for path in (ROOT / "config").glob("*.py"))
+    code = "".join(path.read_text() for path in (ROOT / "config").glob("**/*.py"))
 
     assert len(named) >= 15
     unread = {name for name in named if f'"{name}"' not in code}

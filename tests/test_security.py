@@ -118,7 +118,7 @@ def test_behind_a_load_balancer_the_lockout_follows_the_forwarded_address(client
 
 
 PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "config.production",
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "a-production-secret-of-more-than-fifty-characters-with-variety-0123456789",
     "ALLOWED_HOSTS": "press.example.org",
 }

@@ -10,6 +10,7 @@ import datetime
 import random
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -242,7 +243,7 @@ class Command(BaseCommand):
             )
         pieces = self.save(Coverage, pieces)
 
-        film = Work.objects.using(self.database).get(slug="first-kiss")
+        film = Work.objects.using(self.database).get(slug=settings.FILM_SLUG)
         authors, mentions, films = [], [], []
         for piece in pieces:
             authors.append(Coverage.authors.through(coverage_id=piece.pk, person_id=rng.choice(people).pk))

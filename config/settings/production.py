@@ -1,11 +1,12 @@
-"""Production settings: everything from the environment, and no start without a secret."""
+"""Production settings: what config/wsgi.py, gunicorn and `make serve` use. Everything comes from the
+environment, DEBUG is off whatever the environment says, and nothing starts without a SECRET_KEY."""
 
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .settings import *  # noqa: F403
-from .settings import MIDDLEWARE, STORAGES, env_bool, env_list
+from .base import *  # noqa: F403
+from .base import MIDDLEWARE, STORAGES, env_bool, env_list
 
 DEBUG = False
 
@@ -29,9 +30,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = not LOCAL_HTTP
 CSRF_COOKIE_SECURE = not LOCAL_HTTP
-
-# Anonymous pages are cached unless PAGE_CACHE_SECONDS=0 (the development default follows DEBUG).
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
 
 # Static files from the app itself, through WhiteNoise: compressed, with hashed names cached for a year.
 # (In development, runserver serves them from the apps' folders.)

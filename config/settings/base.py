@@ -1,6 +1,7 @@
-"""Settings for development and tests, read from the environment with safe defaults.
+"""Settings every entry point shares, read from the environment with safe defaults.
 
-Production uses config.production, which refuses to start without a SECRET_KEY.
+Not used on its own: config.settings.dev (manage.py, `make run`), config.settings.test (pytest) and
+config.settings.production (WSGI, gunicorn, `make serve`) each start from here.
 """
 
 import json
@@ -11,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 
@@ -29,8 +30,9 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-development-only-never-use-in-production"
+DEBUG = env_bool("DEBUG", False)
+# Empty here: development and tests supply a key of their own, production refuses to start without one.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
 # var/ holds what a checkout makes for itself (SQLite database, media, static files); git ignores it.
@@ -122,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "editorial.context_processors.site",
             ],
         },
     },
@@ -173,7 +176,7 @@ else:
         }
     }
 # How long a cached page may live at most; saves invalidate it at once. 0 turns the page cache off.
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 0 if DEBUG else 600))
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
 # Without a shared cache, the processes of one machine agree on the content version through this file.
 PAGE_CACHE_VERSION_FILE = Path(os.environ.get("PAGE_CACHE_VERSION_FILE", VAR_DIR / "page-cache-version"))
 
@@ -228,5 +231,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-SITE_NAME = "First Kiss press room"
+# The site's names, in one place: templates read them through editorial.context_processors.site.
+FILM_TITLE = "First Kiss"
 FILM_SLUG = "first-kiss"  # the film the home page is about
+SITE_NAME = f"{FILM_TITLE} press room"
