@@ -42,8 +42,7 @@ class SlugOrNameFilter(django_filters.ModelChoiceFilter):
     def __init__(self, model, *, example, missing, **kwargs):
         noun = model._meta.verbose_name
         super().__init__(
-            # A callable: the published rows as of each request, not as of the server's start.
-            queryset=lambda request: model.objects.published(),
+            queryset=model.objects.published(),
             to_field_name="slug",
             label=noun.capitalize(),
             widget=forms.TextInput(attrs={"placeholder": f"e.g. {example}"}),
