@@ -165,57 +165,48 @@ class Command(BaseCommand):
         ]
         return " ".join(words).capitalize() + "."
 
+    def make_published(self, model, count, fields):
+        """count new rows of model, published but one in twenty (see published()); fields(n) gives the n-th
+        row's own fields as a dict. Saved in batches; returns the rows."""
+        return self.save(model, [model(**self.published(**fields(n))) for n in range(count)])
+
     def make_outlets(self, count):
         kinds = [kind for kind, _ in Outlet.Kind.choices]
-        return self.save(
+        return self.make_published(
             Outlet,
-            [
-                Outlet(
-                    **self.published(
-                        name=f"The {self.rng.choice(OUTLET_WORDS)} {self.vocabulary[n % 6000].title()} {n}",
-                        slug=f"synthetic-outlet-{n}",
-                        kind=self.rng.choice(kinds),
-                    )
-                )
-                for n in range(count)
-            ],
+            count,
+            lambda n: {
+                "name": f"The {self.rng.choice(OUTLET_WORDS)} {self.vocabulary[n % 6000].title()} {n}",
+                "slug": f"synthetic-outlet-{n}",
+                "kind": self.rng.choice(kinds),
+            },
         )
 
     def make_people(self, count):
-        people = []
-        for n in range(count):
-            first, last = (
-                FIRST_NAMES[n % len(FIRST_NAMES)],
-                LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)],
-            )
-            people.append(
-                Person(
-                    **self.published(
-                        name=f"{first} {last}",
-                        slug=f"synthetic-{first.lower()}-{last.lower()}-{n}",
-                        sort_name=f"{last}, {first}",
-                        description=self.sentence(8)[:200],
-                    )
-                )
-            )
-        return self.save(Person, people)
+        def person(n):
+            first = FIRST_NAMES[n % len(FIRST_NAMES)]
+            last = LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]
+            return {
+                "name": f"{first} {last}",
+                "slug": f"synthetic-{first.lower()}-{last.lower()}-{n}",
+                "sort_name": f"{last}, {first}",
+                "description": self.sentence(8)[:200],
+            }
+
+        return self.make_published(Person, count, person)
 
     def make_places(self, count):
         categories = [category for category, _ in Place.Category.choices]
         neighbourhoods = list(Neighbourhood.objects.using(self.database))
-        return self.save(
+        return self.make_published(
             Place,
-            [
-                Place(
-                    **self.published(
-                        name=f"{self.vocabulary[(n * 7) % 6000].title()} {self.rng.choice(PLACE_WORDS)} {n}",
-                        slug=f"synthetic-place-{n}",
-                        category=self.rng.choice(categories),
-                        neighbourhood=self.rng.choice(neighbourhoods),
-                    )
-                )
-                for n in range(count)
-            ],
+            count,
+            lambda n: {
+                "name": f"{self.vocabulary[(n * 7) % 6000].title()} {self.rng.choice(PLACE_WORDS)} {n}",
+                "slug": f"synthetic-place-{n}",
+                "category": self.rng.choice(categories),
+                "neighbourhood": self.rng.choice(neighbourhoods),
+            },
         )
 
     def make_coverage(self, count, outlets, people):
