@@ -1,0 +1,1 @@
+"""Project wiring: settings, URLs, WSGI and gunicorn, database routing and connections, middleware. No models."""

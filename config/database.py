@@ -18,6 +18,9 @@ class PlanEachSearchCursor(ServerBindingCursor):
     """
 
     def execute(self, query, params=None, *, prepare=None, **kwargs):
+        """As psycopg's execute(); a statement holding websearch_to_tsquery( runs unprepared unless the
+        caller chose `prepare` itself.
+        """
         if prepare is None and FULL_TEXT_MATCH in str(query):
             prepare = False
         return super().execute(query, params, prepare=prepare, **kwargs)

@@ -79,4 +79,7 @@ class RefuseNulInAdminQueryMiddleware:
 
 @functools.cache
 def admin_prefix():
+    """The admin index's path (str, e.g. "/admin/"), reversed once per process: the URLconf does not
+    change while the site runs.
+    """
     return reverse("admin:index")

@@ -25,16 +25,24 @@ def reading_from(alias):
 
 
 def replicas():
+    """The aliases (list of str) of the read replicas in settings.DATABASES: "replica_1", "replica_2"...,
+    one per URL in DATABASE_REPLICA_URLS; empty when there are none.
+    """
     return [alias for alias in settings.DATABASES if alias.startswith("replica_")]
 
 
 class PrimaryReplicaRouter:
+    """The database router (settings.DATABASE_ROUTERS): reads go to a replica chosen at random, writes to the
+    primary ("default"); inside reading_from(alias) both go to that alias.
+    """
     def db_for_read(self, model, **hints):
+        """The pinned alias, else a random replica, else "default" when there is no replica."""
         if pinned := pinned_database.get():
             return pinned
         return random.choice(replicas() or [PRIMARY])
 
     def db_for_write(self, model, **hints):
+        """The pinned alias, else "default"."""
         return pinned_database.get() or PRIMARY
 
     def allow_relation(self, obj1, obj2, **hints):

@@ -1,3 +1,7 @@
+"""The root URLconf: the admin (with its site titles), sitemap.xml, then each app's URLs (editorial, people,
+press) mounted at the root; every published model's pages are in the sitemap.
+"""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap

@@ -1,3 +1,7 @@
+"""The WSGI application gunicorn serves (`make serve`, production): production settings unless
+DJANGO_SETTINGS_MODULE names others.
+"""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

@@ -1,0 +1,1 @@
+"""Settings modules: base (shared), dev (manage.py, `make run`), test (pytest), production (WSGI, gunicorn)."""

@@ -17,6 +17,9 @@ VAR_DIR = BASE_DIR / "var"
 
 
 def env_bool(name, default):
+    """The environment variable `name` as a bool: true for 1, true, yes or on (any case, spaces ignored),
+    false for any other value; `default` when it is unset or empty.
+    """
     value = os.environ.get(name)
     if value is None or value == "":
         return default
@@ -24,6 +27,9 @@ def env_bool(name, default):
 
 
 def env_list(name, default):
+    """The environment variable `name` as a list of str, split on commas, each item stripped and empty items
+    dropped; `default` when it is unset or empty.
+    """
     value = os.environ.get(name)
     if not value:
         return default
