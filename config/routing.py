@@ -35,6 +35,7 @@ class PrimaryReplicaRouter:
     """The database router (settings.DATABASE_ROUTERS): reads go to a replica chosen at random, writes to the
     primary ("default"); inside reading_from(alias) both go to that alias.
     """
+
     def db_for_read(self, model, **hints):
         """The pinned alias, else a random replica, else "default" when there is no replica."""
         if pinned := pinned_database.get():

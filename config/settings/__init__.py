@@ -1,1 +1,2 @@
-"""Settings modules: base (shared), dev (manage.py, `make run`), test (pytest), production (WSGI, gunicorn)."""
+"""The settings modules: base (shared), dev (manage.py, `make run`), test (pytest), production (WSGI,
+gunicorn, `make serve`)."""
