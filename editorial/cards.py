@@ -16,10 +16,12 @@ MARGIN = 80
 
 
 def version(title, subtitle):
+    """The card's version: the first 12 hex digits of the SHA-256 of its title, subtitle and SITE_NAME."""
     return hashlib.sha256(f"{title}\n{subtitle}\n{settings.SITE_NAME}".encode()).hexdigest()[:12]
 
 
 def card_path(kind, slug, title, subtitle):
+    """Where the card of this wording is stored: MEDIA_ROOT/cards/<kind>/<slug>-<version>.png (a Path)."""
     return Path(settings.MEDIA_ROOT) / "cards" / kind / f"{slug}-{version(title, subtitle)}.png"
 
 
@@ -37,6 +39,9 @@ def card_file(kind, slug, title, subtitle):
 
 
 def draw_card(title, subtitle):
+    """The card as a Pillow RGB image, WIDTH x HEIGHT pixels: up to four lines of the title, three of the
+    subtitle, the site's name at the foot. Longer text is cut, not shrunk.
+    """
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, 0, WIDTH - 1, HEIGHT - 1], outline="black", width=16)

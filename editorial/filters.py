@@ -18,8 +18,12 @@ class PlainQueryChoiceIterator(ModelChoiceIterator):
 
 
 class PlainQueryChoiceField(ModelChoiceField):
+    """django-filter's model choice field, its choices read with PlainQueryChoiceIterator."""
+
     iterator = PlainQueryChoiceIterator
 
 
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """django-filter's ModelChoiceFilter, its select read with one plain query (PlainQueryChoiceField)."""
+
     field_class = PlainQueryChoiceField

@@ -18,6 +18,7 @@ class StoryCommand(BaseCommand):
     --database (an alias of settings.DATABASES)."""
 
     def add_arguments(self, parser):
+        """Adds the positional fixture paths and --database."""
         parser.add_argument(
             "paths", nargs="*", help="Fixture files; by default every fixtures/*.json, by name."
         )
@@ -40,18 +41,22 @@ class StoryRow:
 
     @property
     def label(self):
+        """The model's lower-case label, e.g. "press.coverage" (str)."""
         return self.model._meta.label_lower
 
     @property
     def key_json(self):
+        """The natural key as compact JSON (canonical()), as LoadedStoryRow stores it."""
         return canonical(self.key)
 
     @property
     def where(self):
+        """Where the object is, for messages: "coverage.json, object 3 (press.coverage “first-kiss”)"."""
         return describe(self.path, self.index, self.raw)
 
     @property
     def name(self):
+        """The row for messages: its label and natural key, e.g. press.coverage “first-kiss”."""
         return f"{self.label} “{' / '.join(str(part) for part in self.key)}”"
 
 
@@ -94,6 +99,9 @@ def read_story(files):
 
 
 def read_fixture(path):
+    """The list of objects in the fixture at path (str or Path), read as UTF-8 JSON. Raises FixtureError,
+    naming the file, for a missing file, text that is not UTF-8 or not JSON, or JSON that is not a list.
+    """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -131,10 +139,14 @@ def key_part(model, values, lookup, where):
 
 
 def canonical(key):
+    """A natural key (a tuple of JSON values) as compact JSON text, non-ASCII kept: ["first-kiss"]."""
     return json.dumps(list(key), ensure_ascii=False, separators=(",", ":"))
 
 
 def describe(path, index, raw):
+    """Where a fixture object is, for messages: the file's name, its 1-based position, its model and the first
+    of its slug, name, headline, title... (cut to 60 characters). raw may be any JSON value.
+    """
     fields = raw.get("fields") if isinstance(raw, dict) else None
     name = ""
     if isinstance(fields, dict):

@@ -98,6 +98,9 @@ def check_upload(upload):
 
 
 def too_many_pixels_message(width=None, height=None):
+    """The form error for an image over MAX_PIXELS: its size in pixels when known (width, height: int),
+    else "far too many pixels" (Pillow refused to open it as a decompression bomb).
+    """
     size = f"{width} × {height} pixels" if width else "far too many pixels"
     return (
         f"This image has {size}, over the limit of {MAX_PIXELS // 1_000_000} megapixels "
@@ -196,6 +199,9 @@ def rendition_sizes(width, height):
 
 
 def encode_rendition(screen, width, height):
+    """The WebP bytes (quality 80) of screen (an 8-bit sRGB image from for_screens()) resized to width x
+    height pixels with Lanczos.
+    """
     output = BytesIO()
     resized = screen.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
     resized.save(output, format="WEBP", quality=80)
@@ -210,10 +216,17 @@ def without_metadata(upload):
 
 
 class CheckedImageFormField(forms.ImageField):
+    """The admin's image upload field: the upload is checked and prepared by check_upload(), whatever
+    its name ends with; ValidationError with a message for the editor.
+    """
+
     # The content is checked, so the name's extension is no reason to refuse (or to accept) a file.
     default_validators = []
 
     def to_python(self, data):
+        """The upload (an UploadedFile, or None) carrying its PreparedImage as `.prepared`; raises
+        ValidationError from check_upload().
+        """
         upload = forms.FileField.to_python(self, data)
         if upload is None:
             return None
@@ -224,15 +237,21 @@ class CheckedImageFormField(forms.ImageField):
 
 
 class CheckedImageField(models.ImageField):
+    """An ImageField whose form field is CheckedImageFormField."""
+
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": CheckedImageFormField, **kwargs})
 
 
 def image_upload_path(instance, filename):
+    """The storage path of an uploaded original: images/<model name>/<file name> (upload_to)."""
     return f"images/{instance._meta.model_name}/{filename}"
 
 
 def image_constraints(model_name):
+    """The check constraint an illustrated model's Meta lists (model_name: its name in the constraint
+    name): an image needs alt text and a credit, as IllustratedModel.clean() tells the editor.
+    """
     return [
         models.CheckConstraint(
             name=f"{model_name}_image_has_alt_text_and_credit",
@@ -244,12 +263,17 @@ def image_constraints(model_name):
 
 @dataclass(frozen=True)
 class Rendition:
+    """One WebP rendition of a stored image: its URL and its size in pixels."""
+
     url: str
     width: int
     height: int
 
 
 def rendition_path(image_name, width):
+    """The storage path of one rendition: renditions/<16 hex digits of the SHA-256 of the original's
+    storage name>/<width>.webp, so a new original (a new name) gets new renditions.
+    """
     return f"renditions/{hashlib.sha256(image_name.encode()).hexdigest()[:16]}/{width}.webp"
 
 
@@ -310,6 +334,7 @@ class IllustratedModel(models.Model):
         remove_files_if_rolled_back(written, using)
 
     def clean(self):
+        """Model validation; ValidationError on image_alt and image_credit when an image lacks them."""
         super().clean()
         if self.image:
             missing = {
@@ -344,6 +369,7 @@ class IllustratedModel(models.Model):
 
     @property
     def image_thumbnail(self):
+        """The narrowest rendition (THUMBNAIL_WIDTH pixels wide at most), or None."""
         renditions = self.image_renditions()
         return renditions[0] if renditions else None
 
@@ -382,9 +408,11 @@ def remove_files_if_rolled_back(paths, using):
     committed = []
 
     def keep():
+        """Run by on_commit: the transaction committed, the files stay."""
         committed.append(True)
 
     def remove_unless_committed():
+        """The finalizer: removes the files unless keep() ran."""
         if not committed:
             remove_files(paths)
 

@@ -27,6 +27,9 @@ def slug_url(name, slug):
 
 @functools.cache
 def path_shape(name, script_prefix, urlconf):
+    """The path of the route name for the slug PLACEHOLDER, cached per (name, script prefix, URLconf).
+    Raises ValueError when the route does not have exactly one <slug:slug> segment.
+    """
     # Keyed on what reverse() itself reads besides the name: the prefix a server mounts the site under and the
     # URLconf (a test may swap it).
     shape = reverse(name, kwargs={"slug": PLACEHOLDER}, urlconf=urlconf)

@@ -14,6 +14,10 @@ from editorial.validators import WithinCalendar, without_control_characters
 
 
 class PublicationStatus(models.TextChoices):
+    """Where a row is in the workflow: draft and in review are never public; published is public once its
+    published_at (if any) has come.
+    """
+
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"
     PUBLISHED = "published", "Published"
@@ -23,6 +27,9 @@ class NaturalKeyManager(models.Manager):
     """Finds a row by the lookups its model names in NATURAL_KEY, e.g. ("slug",)."""
 
     def get_by_natural_key(self, *values):
+        """The row whose NATURAL_KEY lookups equal values, in order; DoesNotExist or
+        MultipleObjectsReturned as get() raises them, ValueError for the wrong number of values.
+        """
         return self.get(**dict(zip(self.model.NATURAL_KEY, values, strict=True)))
 
 
@@ -46,6 +53,7 @@ class AuditedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        """Saves with updated_at set to now (UTC), added to update_fields when those are given."""
         self.updated_at = timezone.now()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
@@ -61,6 +69,9 @@ class AuditedModel(models.Model):
         super().clean_fields(exclude)
 
     def natural_key(self):
+        """The row's natural key: a tuple of the values NATURAL_KEY's lookups reach ("outlet__slug" follows
+        the relation), None where a relation is empty.
+        """
         values = []
         for lookup in self.NATURAL_KEY:
             value = self
@@ -79,7 +90,10 @@ def live(prefix=""):
 
 
 class PublishableQuerySet(models.QuerySet):
+    """Rows of a publishable model."""
+
     def published(self):
+        """The rows on the public site now (live()): the one definition views, feeds and the sitemap use."""
         return self.filter(live())
 
 
@@ -108,12 +122,14 @@ class PublishableModel(AuditedModel):
 
     @property
     def is_published(self):
+        """Whether the row is on the public site now: the same rule as live(), in Python."""
         return self.status == PublicationStatus.PUBLISHED and (
             self.published_at is None or self.published_at <= timezone.now()
         )
 
     @property
     def is_scheduled(self):
+        """Whether the row is published with a published_at still ahead (hidden until then)."""
         return self.status == PublicationStatus.PUBLISHED and not self.is_published
 
 
@@ -125,10 +141,14 @@ class SocialCardMixin:
     CARD_SELECT_RELATED = []  # what card_text() reads beyond the row, fetched with it
 
     def card_text(self):
+        """(title, subtitle): the two str the card shows. Each model with a card defines it."""
         raise NotImplementedError
 
     @property
     def card_url(self):
+        """The card's path (str, no host), with ?v= the wording's hash so that an edit gets a new address
+        past every cache.
+        """
         path = reverse("editorial:card", kwargs={"kind": self.CARD_KIND, "slug": self.slug})
         return f"{path}?v={cards.version(*self.card_text())}"
 

@@ -38,14 +38,21 @@ class ContentState:
         self.next_change = next_change
 
     def is_outdated(self):
+        """Whether the next scheduled publication's time has come, so that pages made before it are stale."""
         return time.time() >= self.next_change
 
 
 def shares_cache():
+    """Whether the default cache is shared between processes (anything but LocMemCache, e.g. Redis): then
+    the content state lives in it, else in PAGE_CACHE_VERSION_FILE.
+    """
     return not isinstance(caches["default"], LocMemCache)
 
 
 def read_state():
+    """The current ContentState, from the shared cache or the version file; a fresh ContentState (version 0,
+    no schedule) when none is stored or the file cannot be read.
+    """
     if shares_cache():
         version, next_change = cache.get(STATE_KEY) or (0, NO_SCHEDULE)
         return ContentState(version, next_change)
@@ -57,6 +64,9 @@ def read_state():
 
 
 def write_state(state):
+    """Stores state where read_state() finds it: in the shared cache without expiry, or in the version file,
+    replaced whole.
+    """
     if shares_cache():
         cache.set(STATE_KEY, (state.version, state.next_change), timeout=None)
         return
@@ -92,6 +102,10 @@ def start_new_version(next_change=None):
 
 
 def content_changed(sender, instance=None, **kwargs):
+    """The receiver of post_save, post_delete and m2m_changed: for a row of an AuditedModel, starts a new
+    content version now and again once the transaction commits (once per transaction); other senders and
+    the pre_* steps of m2m_changed are ignored.
+    """
     # Every row editors keep may show on a page; the through rows of a many-to-many change come with the
     # row whose relation changed as instance.
     if not isinstance(instance, AuditedModel) or kwargs.get("action", "post_").startswith("pre_"):
@@ -111,16 +125,26 @@ def content_changed(sender, instance=None, **kwargs):
 
 
 def connect_signals():
+    """Connects content_changed to every post_save, post_delete and m2m_changed (EditorialConfig.ready())."""
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(content_changed, dispatch_uid=f"pagecache-{signal}")
 
 
 def cache_key(request):
+    """The cache key of a page: "pages:" and the SHA-256 of its scheme, host, path and query string."""
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return "pages:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 class PublicPageCacheMiddleware:
+    """Serves anonymous GET and HEAD requests of the public site from the cache while the content version
+    they were made from is current, and stores each 200 answer (no cookies set, not private or no-store)
+    for at most PAGE_CACHE_SECONDS (seconds, 0 turns it off) and never past the next scheduled publication.
+    Stored pages go out with Cache-Control: public, no-cache and an ETag, so browsers revalidate. Requests
+    with a session cookie pass through, their answers marked private, no-store unless the view said
+    otherwise.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -151,6 +175,7 @@ class PublicPageCacheMiddleware:
         return response
 
     def lookup(self, key):
+        """(ContentState, cached entry or None) for key: one round trip with a shared cache."""
         if shares_cache():
             found = cache.get_many([STATE_KEY, key])  # one round trip to Redis
             version, next_change = found.get(STATE_KEY) or (0, NO_SCHEDULE)
@@ -158,6 +183,9 @@ class PublicPageCacheMiddleware:
         return read_state(), cache.get(key)
 
     def is_cacheable_request(self, request):
+        """Whether the page cache is on and the request is an anonymous GET or HEAD outside
+        the admin, without an Authorization header.
+        """
         return (
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
@@ -166,6 +194,9 @@ class PublicPageCacheMiddleware:
         )
 
     def is_cacheable_response(self, response):
+        """Whether response may be stored: a 200, not streaming, setting no cookie, and not
+        marked private or no-store.
+        """
         return (
             response.status_code == 200
             and not response.streaming

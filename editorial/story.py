@@ -161,6 +161,9 @@ def missing_reference(row, gone):
 
 
 def deserialize(row, database):
+    """The fixture object of row as Django's DeserializedObject, references resolved on database. Raises
+    FixtureError naming the object and, where it can tell, the field at fault (find_bad_field()).
+    """
     try:
         (deserialized,) = serializers.deserialize("python", [row.raw], using=database)
     except Exception as error:
@@ -169,6 +172,7 @@ def deserialize(row, database):
 
 
 def clean(row, instance):
+    """Runs instance.full_clean(); raises FixtureError naming the object and each field's messages."""
     try:
         instance.full_clean()
     except ValidationError as error:
@@ -180,6 +184,9 @@ def clean(row, instance):
 
 
 def add(row, database):
+    """Saves row as a new row on database, after full_clean(). Raises FixtureError when a stored row has
+    the same natural key written differently, when validation fails, or when the database refuses it.
+    """
     deserialized = deserialize(row, database)
     instance = deserialized.object
     if instance.pk is not None:
@@ -251,10 +258,14 @@ def shown(model_field, old, new, database):
 
 
 def as_tuple(value):
+    """value as a tuple: a many-to-many field's tuple of keys as it is, one key as a 1-tuple."""
     return value if isinstance(value, tuple) else (value,)
 
 
 def shorten(value):
+    """A value as the reader sees it: None as "(none)", a non-str as str(), a str with its whitespace
+    collapsed, cut to SHOWN_CHARACTERS with "…" and in curly quotes.
+    """
     if value is None:
         return NONE
     if not isinstance(value, str):

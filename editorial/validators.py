@@ -50,6 +50,9 @@ def calendar_constraint(model_name, field_name, field_class=models.DateField):
 
 
 def publication_constraints(model_name):
+    """The check constraints every publishable model's Meta lists (model_name: its name in the constraint
+    names): published_at within the calendar.
+    """
     return [calendar_constraint(model_name, "published_at", models.DateTimeField)]
 
 

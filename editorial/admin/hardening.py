@@ -55,6 +55,8 @@ def refusing(form_class, message):
     """The form class, made invalid with message as its error, so the admin shows it again as typed."""
 
     class RefusedForm(form_class):
+        """form_class, always invalid with the refusal as its non-field error."""
+
         def clean(self):
             super().clean()
             raise ValidationError(
@@ -74,6 +76,10 @@ class HardenedAdmin(CheckedRelationFields):
     has it; harden_registered_admins() gives it to those libraries register (django-axes, auth)."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Django's add or change view; a POST whose save the database or the storage refuses
+        (IntegrityError, DataError, OSError) is shown again as the form as typed, with refusal_message() as
+        its error, instead of a 500. Other methods re-raise.
+        """
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except (IntegrityError, DataError, OSError) as error:
@@ -86,12 +92,16 @@ class HardenedAdmin(CheckedRelationFields):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, **kwargs):
+        """Django's form class, or refusing() of it while the request is showing a refused save again."""
         form = super().get_form(request, obj, **kwargs)
         if refused := getattr(request, "refused_save", None):
             return refusing(form, refused)
         return form
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """Django's change form; on GET, a message for each inline that shows only part of its rows
+        (shown_rows_notes).
+        """
         if request.method == "GET":
             shown_rows_notes(request, context.get("inline_admin_formsets", []))
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -114,6 +124,9 @@ class HardenedAdmin(CheckedRelationFields):
             raise BadListAddress(CANNOT_HOLD) from error
 
     def lookup_allowed(self, lookup, value, request=None):
+        """Django's check, refusing besides every lookup in UNCHECKED_LOOKUPS (the admin offers none
+        of them), which the list then answers as a bad address.
+        """
         # Lookups the admin never offers whose value only the database can judge, failing as it runs the
         # query: a range of any other than two values, a regular expression that does not compile.
         if lookup.rsplit(LOOKUP_SEP, 1)[-1] in UNCHECKED_LOOKUPS:
@@ -121,6 +134,9 @@ class HardenedAdmin(CheckedRelationFields):
         return super().lookup_allowed(lookup, value, request)
 
     def changelist_view(self, request, extra_context=None):
+        """Django's list, or a 400 page (bad_list_address) for an address it cannot answer; a POST
+        naming keys no row can have redirects back to the list with a warning, changing nothing.
+        """
         try:
             if request.method == "POST" and self.names_rows_it_cannot_hold(request):
                 self.message_user(
@@ -171,6 +187,7 @@ class HardenedAdmin(CheckedRelationFields):
                 raise BadListAddress(f"“{value[:20]}” is not a {part} of the calendar.")
 
     def bad_list_address(self, request, error):
+        """A TemplateResponse with status 400 (admin/bad_list_address.html) showing error's text."""
         context = {
             **self.admin_site.each_context(request),
             "title": "This list cannot be shown",

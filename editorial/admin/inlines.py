@@ -15,6 +15,9 @@ class FetchedChoiceAutocomplete(CheckedAutocompleteSelect):
     fetched = None
 
     def optgroups(self, name, value, attr=None):
+        """The chosen option labelled from `fetched` when it is the chosen row (no query), else
+        as AutocompleteSelect does.
+        """
         selected = {str(item) for item in value if str(item) not in self.choices.field.empty_values}
         if self.fetched is None or selected != {str(self.fetched.pk)}:
             return super().optgroups(name, value, attr)
@@ -29,9 +32,12 @@ def shown_in_part(formset_class, limit):
     more. The rows not shown are not in the form, so a save leaves them as they are."""
 
     class ShownInPart(formset_class):
+        """formset_class, its stored rows cut to the first `limit`."""
+
         more_rows = False
 
         def get_queryset(self):
+            """The first `limit` stored rows, as a list, read once per formset; sets more_rows."""
             if not hasattr(self, "_queryset"):
                 rows = list(super().get_queryset()[: limit + 1])
                 self.more_rows = len(rows) > limit
@@ -84,19 +90,30 @@ class FetchedChoicesInline(CheckedRelationFields, admin.options.InlineModelAdmin
     max_new = 100
 
     def get_queryset(self, request):
+        """The inline's rows with `fetched` select_related."""
         return super().get_queryset(request).select_related(*self.fetched)
 
     def checked_autocomplete(self, db_field, widget_class, kwargs):
+        """As CheckedRelationFields, with FetchedChoiceAutocomplete for a foreign key, so that a
+        row's chosen object labels itself.
+        """
         if widget_class is CheckedAutocompleteSelect:
             widget_class = FetchedChoiceAutocomplete
         return super().checked_autocomplete(db_field, widget_class, kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
+        """The formset class: at most max_shown + max_new forms whatever TOTAL_FORMS says, each
+        row's autocompletes labelled from the row's fetched objects, showing its first max_shown stored rows.
+        """
         most = self.max_shown + self.max_new
         formset = super().get_formset(request, obj, **{"max_num": most, "absolute_max": most, **kwargs})
         base_form = formset.form
 
         class RowForm(base_form):
+            """The inline's form, handing each FetchedChoiceAutocomplete the related object its row
+            already holds (select_related by the inline's queryset).
+            """
+
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 for name, field in self.fields.items():

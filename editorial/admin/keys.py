@@ -22,6 +22,7 @@ class ValidKeysOnly:
     may carry any text in that field (outlet=abc), which Django's widget would look up as it is."""
 
     def optgroups(self, name, value, attr=None):
+        """AutocompleteSelect's options, for the chosen values that are valid keys only."""
         remote = self.field.remote_field
         key_name = getattr(remote, "field_name", None) or remote.model._meta.pk.name
         key_field = remote.model._meta.get_field(key_name)
@@ -30,10 +31,14 @@ class ValidKeysOnly:
 
 
 class CheckedAutocompleteSelect(ValidKeysOnly, AutocompleteSelect):
+    """The admin's autocomplete for a foreign key, showing only keys the column can hold."""
+
     pass
 
 
 class CheckedAutocompleteSelectMultiple(ValidKeysOnly, AutocompleteSelectMultiple):
+    """The admin's autocomplete for a many-to-many field, showing only keys the column can hold."""
+
     pass
 
 
@@ -42,11 +47,13 @@ class CheckedKeyChoice:
     the database: SQLite cannot even be asked about an integer past 64 bits (OverflowError)."""
 
     def to_python(self, value):
+        """The chosen row; ValidationError (invalid_choice) for a key the model could not hold."""
         if value not in self.empty_values and not isinstance(value, Model) and not self.holds(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
     def holds(self, key):
+        """Whether key (any value from a form) is a valid key of the field's model (is_valid_key)."""
         model = self.queryset.model
         key_field = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
         return is_valid_key(key_field, str(key))
@@ -56,6 +63,9 @@ class CheckedKeyChoices(CheckedKeyChoice):
     """The same for a ModelMultipleChoiceField: each key chosen."""
 
     def to_python(self, value):
+        """ModelMultipleChoiceField's own to_python (a list), skipping CheckedKeyChoice's single-key
+        check: each key is checked in _check_values.
+        """
         return super(CheckedKeyChoice, self).to_python(value)
 
     def _check_values(self, value):
@@ -81,22 +91,28 @@ class CheckedRelationFields:
     fields refuse keys that cannot exist as invalid choices."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Django's form field, with_checked_keys() when it is a model choice field."""
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(formfield, forms.ModelChoiceField):
             with_checked_keys(formfield)
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Django's form field, its autocomplete (if any) swapped for checked_autocomplete()."""
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if formfield is not None and type(formfield.widget) is AutocompleteSelect:
             formfield.widget = self.checked_autocomplete(db_field, CheckedAutocompleteSelect, kwargs)
         return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Django's form field, its autocomplete (if any) swapped for checked_autocomplete()."""
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         if formfield is not None and type(formfield.widget) is AutocompleteSelectMultiple:
             formfield.widget = self.checked_autocomplete(db_field, CheckedAutocompleteSelectMultiple, kwargs)
         return formfield
 
     def checked_autocomplete(self, db_field, widget_class, kwargs):
+        """The widget for db_field: an instance of widget_class (a CheckedAutocomplete* class) bound
+        to this admin site and to the database the field's formfield was asked for (kwargs["using"]).
+        """
         return widget_class(db_field, self.admin_site, using=kwargs.get("using"))

@@ -1,5 +1,5 @@
-"""The admins libraries register, mended where they fail: loaded from SiteConfig.ready(), once every admin
-module is registered."""
+"""The admins libraries register, mended where they fail: called from EditorialConfig.ready(), once every
+admin module is registered."""
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
@@ -17,6 +17,7 @@ class MendedAccessAttemptAdmin(AccessAttemptAdmin):
 
     @admin.action(description="Clean up expired attempts")
     def cleanup_expired_attempts(self, request, queryset):
+        """django-axes' action, with request.axes_attempt_time set to None when the request has none."""
         if not hasattr(request, "axes_attempt_time"):
             request.axes_attempt_time = None
         return super().cleanup_expired_attempts(request, queryset)

@@ -56,20 +56,28 @@ class AuditedAdmin(HardenedAdmin, admin.ModelAdmin):
     list_per_page = 50
 
     def get_readonly_fields(self, request, obj=None):
+        """Django's read-only fields, plus the four audit fields on a change form (not on an add form)."""
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, *AUDIT_FIELDS] if obj is not None else fields
 
     def get_fieldsets(self, request, obj=None):
+        """Django's fieldsets; an admin that declares fieldsets gets a last "Record" fieldset with the
+        audit fields on a change form.
+        """
         fieldsets = super().get_fieldsets(request, obj)
         if self.fieldsets and obj is not None:
             fieldsets = [*fieldsets, ("Record", {"fields": [AUDIT_FIELDS[:2], AUDIT_FIELDS[2:]]})]
         return fieldsets
 
     def save_model(self, request, obj, form, change):
+        """Stamps the row (created_by on add, updated_by always) with the signed-in user, then saves it."""
         stamp(obj, request.user)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
+        """Deletes the rows marked for deletion and saves each other row through save_inline_row(), so
+        that inline rows are stamped like the row itself.
+        """
         instances = formset.save(commit=False)
         for deleted in formset.deleted_objects:
             deleted.delete()
@@ -78,6 +86,8 @@ class AuditedAdmin(HardenedAdmin, admin.ModelAdmin):
         formset.save_m2m()
 
     def save_inline_row(self, request, instance):
+        """Stamps and saves one inline row (a model instance); subclasses extend it for rows that need
+        more."""
         stamp(instance, request.user)
         instance.save()
 
@@ -100,6 +110,8 @@ def with_disabled_fields(form_class, names=None):
     """The form class with the named fields (all, by default) shown but disabled: a POST cannot set them."""
 
     class LockedForm(form_class):
+        """form_class with the named fields disabled."""
+
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             for name in self.fields if names is None else names:
@@ -110,6 +122,10 @@ def with_disabled_fields(form_class, names=None):
 
 
 class PublicationFilter(admin.SimpleListFilter):
+    """The list filter by publication: draft, in review, scheduled (published with published_at still ahead),
+    or on the site (published and due: editorial.models.live()).
+    """
+
     title = "publication"
     parameter_name = "publication"
 
@@ -152,9 +168,13 @@ def row_change_action(permission, description, description_plural, changer, word
 
 
 def publishing_now():
+    """A changer for row_change_action(): publishes each row not yet on the site, all with one published_at
+    (the time the action runs, UTC); returns False for a row already on the site.
+    """
     now = timezone.now()  # one time for the whole selection
 
     def publish_now(obj):
+        """Publishes obj (not saved) unless it is on the site; whether it changed it."""
         if obj.is_published:
             return False
         obj.status, obj.published_at = PublicationStatus.PUBLISHED, now
@@ -164,6 +184,7 @@ def publishing_now():
 
 
 def back_to_draft(obj):
+    """Puts a published row (scheduled or on the site) back to draft, not saved; whether it changed it."""
     if obj.status != PublicationStatus.PUBLISHED:
         return False
     obj.status = PublicationStatus.DRAFT
@@ -171,6 +192,7 @@ def back_to_draft(obj):
 
 
 def to_review(obj):
+    """Submits a draft for review, not saved; whether it changed it."""
     if obj.status != PublicationStatus.DRAFT:
         return False
     obj.status = PublicationStatus.IN_REVIEW
@@ -190,9 +212,12 @@ class PublishableAdmin(AuditedAdmin):
     publisher_fields = ["published_at"]
 
     def has_publish_permission(self, request):
+        """Whether the user holds <app>.publish_<model>, the permission each publishable model declares in
+        its Meta.permissions."""
         return request.user.has_perm(f"{self.opts.app_label}.publish_{self.opts.model_name}")
 
     def has_change_permission(self, request, obj=None):
+        """Django's check, and for a published row only with the publish permission as well."""
         if not super().has_change_permission(request, obj):
             return False
         # A contributor's change to a published row would go public unreviewed.
@@ -201,12 +226,16 @@ class PublishableAdmin(AuditedAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
+        """The read-only fields, plus publisher_fields for a user without the publish permission."""
         fields = super().get_readonly_fields(request, obj)
         if self.has_publish_permission(request):
             return fields
         return [*self.publisher_fields, *fields]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
+        """Django's field; the status field offers only draft and in review to a user without the
+        publish permission.
+        """
         if db_field.name == "status" and not self.has_publish_permission(request):
             kwargs["choices"] = [
                 (PublicationStatus.DRAFT, PublicationStatus.DRAFT.label),
@@ -215,6 +244,9 @@ class PublishableAdmin(AuditedAdmin):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_changelist_form(self, request, **kwargs):
+        """Django's list-edit form, its publisher_fields disabled for a user without the publish
+        permission.
+        """
         form = super().get_changelist_form(request, **kwargs)
         locked = [name for name in self.list_editable if name in self.publisher_fields]
         if not locked or self.has_publish_permission(request):
@@ -222,18 +254,25 @@ class PublishableAdmin(AuditedAdmin):
         return with_disabled_fields(form, locked)
 
     def save_model(self, request, obj, form, change):
+        """Saves the row, setting published_at to now (UTC) when it is published without one."""
         if obj.status == PublicationStatus.PUBLISHED and obj.published_at is None:
             obj.published_at = timezone.now()  # records when it went public
         super().save_model(request, obj, form, change)
 
     @admin.display(description="status", ordering="status")
     def publication(self, obj):
+        """The status column: "Scheduled for 3 Oct 2026, 09:00" (in settings.TIME_ZONE, Los Angeles) for a
+        published row not yet due, else the status label.
+        """
         if obj.is_scheduled:
             return f"Scheduled for {timezone.localtime(obj.published_at):%-d %b %Y, %H:%M}"
         return obj.get_status_display()
 
     @admin.display(description="on the site")
     def on_site(self, obj):
+        """A link to the row's public page: "View" once it is on the site, "Preview" (a staff-only draft view)
+        before.
+        """
         label = "View" if obj.is_published else "Preview"
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
@@ -253,6 +292,9 @@ class PublishableAdmin(AuditedAdmin):
         self.message_user(request, text, messages.SUCCESS if changed else messages.WARNING)
 
     def count_noun(self, count):
+        """The noun for count rows in messages (str): count_nouns[0] or [1] when set, else the model's
+        verbose name, singular or plural.
+        """
         if self.count_nouns:
             return self.count_nouns[count != 1]
         return model_ngettext(self.opts, count)
@@ -284,6 +326,10 @@ IMAGE_FIELDS = ["image", "image_alt", "image_credit"]
 
 
 class IllustratedAdmin(admin.ModelAdmin):
+    """For the admin of a model with an image (editorial.images.Illustrated): the image fields placed last but
+    the audit fields, and a thumbnail column.
+    """
+
     def get_fields(self, request, obj=None):
         """The image after what the row says, before who changed it."""
         fields = super().get_fields(request, obj)
@@ -292,6 +338,9 @@ class IllustratedAdmin(admin.ModelAdmin):
 
     @admin.display(description="image")
     def thumbnail(self, obj):
+        """The list column: the image's thumbnail rendition as an <img> 64 CSS pixels wide, its height kept in
+        proportion; "–" without an image or while the rendition is not made.
+        """
         rendition = obj.image_thumbnail
         if rendition is None:
             return "–"

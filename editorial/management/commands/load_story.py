@@ -20,6 +20,8 @@ from editorial import fixtures, story
 
 
 class Command(fixtures.StoryCommand):
+    """manage.py load_story [paths ...] [--database ALIAS]: see the module's docstring."""
+
     help = (
         "Adds the story's missing rows from fixtures/ (or the given files), all or nothing; rows already "
         "stored, or deleted by an editor since they were loaded, are left as they are. Loading twice "

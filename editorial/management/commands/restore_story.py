@@ -24,6 +24,10 @@ class Changed(Exception):
 
 
 class Command(fixtures.StoryCommand):
+    """manage.py restore_story [paths ...] [--database ALIAS] [--no-input] [--dry-run]: see the module's
+    docstring.
+    """
+
     help = (
         "Lists, then restores, the story's own values (fixtures/) over rows editors changed or deleted; asks "
         "first unless --no-input. Use load_story for the ordinary load, which never overwrites."
@@ -73,6 +77,7 @@ class Command(fixtures.StoryCommand):
             self.stdout.write(f"Restored {len(listed)} rows, exactly as listed.")
 
     def list(self, listed):
+        """Writes the listed outcomes to stdout: each row and its action, then each field's old -> new."""
         rows = f"{len(listed)} row{'' if len(listed) == 1 else 's'}"
         self.stdout.write(f"Restoring the story would change {rows}:")
         for outcome in listed:
@@ -82,6 +87,7 @@ class Command(fixtures.StoryCommand):
 
 
 def changes(outcomes):
+    """The outcomes that change the database (added, re-created, restored), in order."""
     return [outcome for outcome in outcomes if outcome.action in story.CHANGES]
 
 
