@@ -1,3 +1,7 @@
+"""The admin of people/: people, organizations, neighbourhoods and places, with a place's recommendations
+inline.
+"""
+
 from django.contrib import admin
 
 from editorial.admin import (
@@ -12,6 +16,10 @@ from people.models import Neighbourhood, Organization, Person, Place
 
 @admin.register(Person)
 class PersonAdmin(IllustratedAdmin, PublishableAdmin):
+    """People: publishable (contributors draft, editors publish), with an image; searched by name and
+    description.
+    """
+
     list_display = ["thumbnail", "name", "description", "publication", "updated_at", "on_site"]
     list_display_links = ["name"]
     list_filter = [PublicationFilter]
@@ -22,6 +30,8 @@ class PersonAdmin(IllustratedAdmin, PublishableAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(PublishableAdmin):
+    """Organizations: publishable, filtered by kind."""
+
     list_display = ["name", "kind", "publication", "updated_at", "on_site"]
     list_filter = [PublicationFilter, "kind"]
     search_fields = ["name", "description"]
@@ -30,6 +40,8 @@ class OrganizationAdmin(PublishableAdmin):
 
 @admin.register(Neighbourhood)
 class NeighbourhoodAdmin(AuditedAdmin):
+    """Neighbourhoods: audited but not publishable (every neighbourhood is public)."""
+
     list_display = ["name", "city", "updated_at"]
     search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name"]}
@@ -47,6 +59,10 @@ class RecommendationInline(FetchedChoicesInline, admin.TabularInline):
 
 @admin.register(Place)
 class PlaceAdmin(IllustratedAdmin, PublishableAdmin):
+    """Places of the L.A. guide: publishable, with an image, filtered by category, neighbourhood and
+    opening status, drilled down by the date last checked; the recommendations of the place inline.
+    """
+
     list_display = [
         "thumbnail",
         "name",

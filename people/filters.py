@@ -1,3 +1,5 @@
+"""The filters of the L.A. guide (/places/): by neighbourhood (its slug) and by kind of place."""
+
 import django_filters
 
 from editorial.filters import ModelChoiceFilter
@@ -5,6 +7,10 @@ from people.models import Neighbourhood, Place
 
 
 class PlaceFilter(django_filters.FilterSet):
+    """?neighbourhood=<slug>&category=<Place.Category value>. An unknown value is a form error with the
+    message below; FilterView (strict) then shows no places rather than a 500.
+    """
+
     neighbourhood = ModelChoiceFilter(
         queryset=Neighbourhood.objects.published(),
         to_field_name="slug",

@@ -1,3 +1,8 @@
+"""The directory of who and where: people, organizations, Los Angeles neighbourhoods and the places of the
+director's guide. Claims about them (quotes, credits, recommendations) live in press/ and reach them by
+reverse relations.
+"""
+
 from django.db import models
 from django.db.models import Q
 
@@ -8,6 +13,11 @@ from editorial.validators import WithinCalendar, calendar_constraint, publicatio
 
 
 class Person(SocialCardMixin, IllustratedModel, PublishableModel):
+    """One person, whatever their roles: who made or appears in the film, who wrote or was quoted, who
+    recommends places. Public page /people/<slug>/ (people:person-detail), listed at /people/; edited in
+    the admin under People and places > People.
+    """
+
     CARD_KIND = "person"
 
     name = models.CharField(max_length=200, help_text="As the sources spell it, e.g. “Tatia Pilieva”.")
@@ -36,16 +46,24 @@ class Person(SocialCardMixin, IllustratedModel, PublishableModel):
         return slug_url("people:person-detail", self.slug)
 
     def card_text(self):
+        """(name, description), or a stock subtitle without a description."""
         return self.name, self.description or "In the First Kiss press room"
 
     def save(self, *args, **kwargs):
+        """Saves, with sort_name set to the name when left blank."""
         if not self.sort_name:
             self.sort_name = self.name
         super().save(*args, **kwargs)
 
 
 class Organization(PublishableModel):
+    """A label, school, nonprofit or company the sources name (Wren, the label that made the film).
+    Public page /organizations/<slug>/ with its works and the facts that name it.
+    """
+
     class Kind(models.TextChoices):
+        """What kind of organization it is."""
+
         LABEL = "label", "Fashion label"
         SCHOOL = "school", "School"
         NONPROFIT = "nonprofit", "Nonprofit"
@@ -69,12 +87,18 @@ class Organization(PublishableModel):
 
 
 class NeighbourhoodQuerySet(models.QuerySet):
+    """Neighbourhoods; published() is every one (they have no publication status)."""
+
     def published(self):
         # Neighbourhoods are reference data, not edited content: each one is public.
         return self.all()
 
 
 class Neighbourhood(AuditedModel):
+    """A Los Angeles neighbourhood (or another city's, see city) where places of the guide are. Reference
+    data: no publication status. Public page /neighbourhoods/<slug>/ with its places and facts.
+    """
+
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     city = models.CharField(max_length=100, default="Los Angeles")
@@ -92,16 +116,25 @@ class Neighbourhood(AuditedModel):
 
 
 class Place(SocialCardMixin, IllustratedModel, PublishableModel):
+    """A place the director recommends: restaurant, shop, bookstore or museum, with its neighbourhood,
+    optional checked address and coordinates (WGS 84 degrees), and whether it still trades as of
+    last_checked. Public page /places/<slug>/; /places/ is the L.A. guide, by category in guide_order.
+    """
+
     CARD_KIND = "place"
     CARD_SELECT_RELATED = ["neighbourhood"]
 
     class Category(models.TextChoices):
+        """The guide's sections."""
+
         RESTAURANT = "restaurant", "Restaurant"
         SHOP = "shop", "Shop"
         BOOKSTORE = "bookstore", "Bookstore"
         MUSEUM = "museum", "Museum"
 
     class OpeningStatus(models.TextChoices):
+        """Whether the place still trades; open or closed needs last_checked (a database constraint)."""
+
         UNVERIFIED = "unverified", "Not verified"
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
@@ -175,9 +208,12 @@ class Place(SocialCardMixin, IllustratedModel, PublishableModel):
         return slug_url("people:place-detail", self.slug)
 
     def card_text(self):
+        """(name, "<category> in <neighbourhood>, Los Angeles"), without " in ..." when no neighbourhood is
+        known; reads the neighbourhood (CARD_SELECT_RELATED)."""
         where = f" in {self.neighbourhood.name}" if self.neighbourhood_id else ""
         return self.name, f"{self.get_category_display()}{where}, Los Angeles"
 
     @property
     def has_coordinates(self):
+        """Whether both latitude and longitude are set (the constraint allows both or neither)."""
         return self.latitude is not None and self.longitude is not None

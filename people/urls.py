@@ -1,3 +1,7 @@
+"""The people app's public URLs (namespace "people"): /people/, /places/ and each person's, place's,
+organization's and neighbourhood's page by slug.
+"""
+
 from django.urls import path
 
 from people import views

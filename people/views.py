@@ -15,6 +15,9 @@ MENTIONS_SHOWN = 20
 
 
 def person_data(person, request):
+    """The schema.org Person (a dict for JSON-LD) of person: name, description, and absolute URLs of its
+    page and social card.
+    """
     return {
         "@type": "Person",
         "name": person.name,
@@ -25,6 +28,8 @@ def person_data(person, request):
 
 
 class PersonListView(ListView):
+    """/people/: every published person, by sort name, 50 a page."""
+
     template_name = "people/person_list.html"
     paginate_by = 50
 
@@ -44,6 +49,10 @@ class PersonListView(ListView):
 
 
 class PersonDetailView(PublishedDetailView):
+    """/people/<slug>/: a person's roles (from credits, Q&A, coverage written, quotes, recommendations),
+    each claim with its source, and up to MENTIONS_SHOWN pieces of coverage that mention them.
+    """
+
     model = Person
     template_name = "people/person_detail.html"
 
@@ -138,6 +147,9 @@ SCHEMA_TYPES = {"restaurant": "Restaurant", "shop": "Store", "bookstore": "BookS
 
 
 def place_data(place, request):
+    """The schema.org type of place (Restaurant, Store, BookStore, Museum) as a dict for JSON-LD: name, URLs,
+    a Los Angeles PostalAddress, and GeoCoordinates (degrees, as floats) when it has coordinates.
+    """
     data = {
         "@type": SCHEMA_TYPES.get(place.category, "Place"),
         "name": place.name,
@@ -159,6 +171,10 @@ def place_data(place, request):
 
 
 class PlaceDetailView(PublishedDetailView):
+    """/places/<slug>/: a place, who recommends it and in what words (with the source), and up to
+    MENTIONS_SHOWN pieces of coverage that mention it.
+    """
+
     queryset = Place.objects.select_related("neighbourhood")
     template_name = "people/place_detail.html"
 
@@ -182,6 +198,8 @@ class PlaceDetailView(PublishedDetailView):
 
 
 class OrganizationDetailView(PublishedDetailView):
+    """/organizations/<slug>/: an organization, its published works and the facts that name it."""
+
     model = Organization
     template_name = "people/organization_detail.html"
 
@@ -203,6 +221,8 @@ class OrganizationDetailView(PublishedDetailView):
 
 
 class NeighbourhoodDetailView(PublishedDetailView):
+    """/neighbourhoods/<slug>/: a neighbourhood, its published places and the facts that name it."""
+
     model = Neighbourhood
     template_name = "people/neighbourhood_detail.html"
 
