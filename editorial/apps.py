@@ -1,3 +1,5 @@
+"""The editorial app's configuration: what it wires up once every app is loaded."""
+
 from django.apps import AppConfig
 
 

@@ -138,12 +138,11 @@ def cache_key(request):
 
 class PublicPageCacheMiddleware:
     """Serves anonymous GET and HEAD requests of the public site from the cache while the content version
-    they were made from is current, and stores each 200 answer (no cookies set, not private or no-store)
-    for at most PAGE_CACHE_SECONDS (seconds, 0 turns it off) and never past the next scheduled publication.
-    Stored pages go out with Cache-Control: public, no-cache and an ETag, so browsers revalidate. Requests
-    with a session cookie pass through, their answers marked private, no-store unless the view said
-    otherwise.
-    """
+    they were made from is current, and stores each 200 answer to a GET (no cookies set, not private or
+    no-store) for at most PAGE_CACHE_SECONDS (seconds; 0 turns the cache off) and never past the next
+    scheduled publication. Stored pages go out with Cache-Control: public, no-cache and an ETag, so browsers
+    revalidate. Requests with a session cookie pass through, their answers marked private, no-store unless
+    the view set Cache-Control itself."""
 
     def __init__(self, get_response):
         self.get_response = get_response

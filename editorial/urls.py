@@ -1,3 +1,5 @@
+"""The editorial app's public URLs (namespace "editorial"): robots.txt and the social card images."""
+
 from django.urls import path
 
 from editorial import views

@@ -19,6 +19,7 @@ class UncitedClaimsReport:
     uncited_claims_template = "admin/editorial/uncited_claims.html"
 
     def get_urls(self):
+        """uncited-claims/ (admin:<app>_uncited_claims) before the admin's own URLs."""
         name = f"{self.opts.app_label}_uncited_claims"
         uncited = path("uncited-claims/", self.admin_site.admin_view(self.uncited_claims), name=name)
         return [uncited, *super().get_urls()]

@@ -162,6 +162,7 @@ def row_change_action(permission, description, description_plural, changer, word
         location=location,
     )
     def action(modeladmin, request, queryset):
+        """Runs change_each() over the selection with a fresh changer."""
         modeladmin.change_each(request, queryset, changer(), *words)
 
     return action
@@ -339,7 +340,7 @@ class IllustratedAdmin(admin.ModelAdmin):
     @admin.display(description="image")
     def thumbnail(self, obj):
         """The list column: the image's thumbnail rendition as an <img> 64 CSS pixels wide, its height kept in
-        proportion; "–" without an image or while the rendition is not made.
+        proportion; "–" without an image, or when its renditions cannot be made.
         """
         rendition = obj.image_thumbnail
         if rendition is None:
