@@ -12,6 +12,7 @@ Y_TICKS = 4
 
 
 def short_number(number):
+    """A view count (int) for an axis label: 23000000 -> "23M", 2500 -> "2.5k", smaller ones as they are."""
     if number >= 1_000_000:
         return f"{number / 1_000_000:g}M"
     if number >= 1_000:
@@ -28,6 +29,11 @@ def nice_top(largest):
 
 
 def milestone_chart(milestones):
+    """The chart of milestones (Milestone rows of one work) as a dict for the template, in SVG user units
+    (WIDTH x HEIGHT): the plot's edges, the points (x, y, label, when, milestone) ordered by day, the line
+    through them, the axes' ticks (x in days after posting, y in views) and the milestones not plotted.
+    None when no milestone has days_after_posting.
+    """
     plotted = sorted(
         (m for m in milestones if m.days_after_posting is not None),
         key=lambda m: (m.days_after_posting, m.views),
@@ -39,9 +45,11 @@ def milestone_chart(milestones):
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(day):
+        """The horizontal position of a day after posting."""
         return round(LEFT + plot_width * day / last_day, 1)
 
     def y(views):
+        """The vertical position of a view count (0 at the bottom)."""
         return round(TOP + plot_height * (1 - views / top), 1)
 
     points = [

@@ -1,3 +1,6 @@
+"""The RSS feed of coverage (/coverage/feed/): the newest published pieces, safe for XML whatever their
+text holds."""
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
@@ -8,6 +11,9 @@ from press.models import Coverage
 
 
 def xml_safe(value):
+    """value without what XML 1.0 cannot carry: a str cleaned (without_control_characters()), a list or tuple
+    cleaned item by item, anything else as it is.
+    """
     if isinstance(value, str):
         return without_control_characters(value)
     if isinstance(value, list | tuple):
@@ -21,12 +27,17 @@ class XmlSafeRssFeed(feedgenerator.Rss201rev2Feed):
     down for everyone, as Django's XML writer refuses such characters with an exception."""
 
     def write(self, outfile, encoding):
+        """Writes the feed as Django does, after cleaning every value of the channel and its items."""
         self.feed = {name: xml_safe(value) for name, value in self.feed.items()}
         self.items = [{name: xml_safe(value) for name, value in item.items()} for item in self.items]
         super().write(outfile, encoding)
 
 
 class LatestCoverageFeed(Feed):
+    """RSS 2.0 of the 50 first published pieces in the coverage list's order (newest date first, undated
+    last): headline, outlet and date with the summary, the outlet as author.
+    """
+
     feed_type = XmlSafeRssFeed
     title = f"{settings.SITE_NAME}: coverage"
     link = reverse_lazy("press:coverage-list")
@@ -41,7 +52,11 @@ class LatestCoverageFeed(Feed):
         return coverage.headline
 
     def item_description(self, coverage):
+        """ "<outlet>, <date as the sources give it>. <summary>"."""
         return f"{coverage.outlet_display}, {coverage.date_display}. {coverage.summary}"
 
     def item_author_name(self, coverage):
+        """The outlet's name (or words saying the copy names none): the piece's authors are
+        not read, which would cost a query per item.
+        """
         return coverage.outlet_display

@@ -1,3 +1,5 @@
+"""The filters, search and sort of the coverage list (/coverage/), all read from the query string."""
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +15,8 @@ LIST_CAP = 1000
 
 
 class YearFilter(django_filters.NumberFilter):
+    """A year typed as a whole number (an IntegerField, not a decimal), e.g. ?year=2014."""
+
     field_class = forms.IntegerField
 
 
@@ -20,6 +24,9 @@ class SlugOrNameField(forms.ModelChoiceField):
     """Takes a slug, as links give it, or a name as a visitor types it ("The Guardian")."""
 
     def to_python(self, value):
+        """The row whose slug is value, else the first whose name equals it ignoring case;
+        ValidationError (invalid_choice) when none does, or for a value holding NUL.
+        """
         if "\x00" in str(value):
             # Refused before any lookup: PostgreSQL cannot even compare text holding a NUL.
             raise ValidationError("Null characters are not allowed.", code="null_characters_not_allowed")
@@ -52,6 +59,12 @@ class SlugOrNameFilter(django_filters.ModelChoiceFilter):
 
 
 class CoverageFilter(django_filters.FilterSet):
+    """?q= words (search), outlet, kind, stance, year, person, place, work and sort. Outlet, person and
+    place take a slug or a name; a bad value is a form error shown above the list (FilterView, strict: no
+    pieces then). An outlet includes its child outlets' pieces; a person, the pieces they wrote or that
+    mention them. sort=best (the default) ranks a search's matches, capped at LIST_CAP + 1 ranked.
+    """
+
     SORTS = {
         "newest": [F("date").desc(nulls_last=True), "headline"],
         "oldest": [F("date").asc(nulls_last=True), "headline"],
@@ -116,9 +129,13 @@ class CoverageFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
+        """The pieces matching value (search_coverage())."""
         return search_coverage(queryset, value)
 
     def filter_queryset(self, queryset):
+        """The filtered pieces; with words to search and the best-match sort, in rank order
+        (best_first()).
+        """
         queryset = super().filter_queryset(queryset)
         words = self.form.cleaned_data.get("q")
         if words and self.form.cleaned_data.get("sort") in ("", "best"):
@@ -126,6 +143,7 @@ class CoverageFilter(django_filters.FilterSet):
         return queryset
 
     def filter_outlet(self, queryset, name, outlet):
+        """The pieces of outlet or of an outlet whose parent it is."""
         # An outlet's pieces include its blogs' (The Hollywood Reporter's include Pret-a-Reporter's); one
         # list of outlets, so that the database reads the outlet index instead of every piece.
         return queryset.filter(
@@ -133,11 +151,13 @@ class CoverageFilter(django_filters.FilterSet):
         )
 
     def filter_person(self, queryset, name, person):
+        """The pieces person wrote or that mention them."""
         return queryset.filter(
             pk__in=Coverage.objects.filter(Q(authors=person) | Q(mentioned_people=person)).values("pk")
         )
 
     def sort_by(self, queryset, name, value):
+        """The pieces in the chosen order; "best" keeps the order they have (rank, or newest first)."""
         if value == "best":
             return queryset  # a search's own order (best match), or newest first
         return queryset.order_by(*self.SORTS[value])

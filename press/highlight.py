@@ -9,6 +9,10 @@ PARAGRAPH_BREAK = "\n\n"
 
 
 def highlighted_text(text, passages):
+    """The stored text (str) as safe HTML: a <p> per paragraph (split where two newlines meet), the words
+    of each passage found in it (Passage rows, matched as press.passages does) in <mark>, with an empty
+    anchor <span id="passage-<slug>"> where each begins. Passages not found are left out; the text is
+    escaped."""
     passages = list(passages)
     found = locate_all([passage.text for passage in passages], text)
     spans = [(*span, passage) for span, passage in zip(found, passages, strict=True) if span]

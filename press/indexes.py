@@ -13,15 +13,19 @@ class WithoutNullsLast(Reference):
         self.columns = columns
 
     def references_table(self, table):
+        """As the wrapped columns reference."""
         return self.columns.references_table(table)
 
     def references_column(self, table, column):
+        """As the wrapped columns reference."""
         return self.columns.references_column(table, column)
 
     def rename_table_references(self, old_table, new_table):
+        """Renames in the wrapped columns, so that the index follows its table."""
         self.columns.rename_table_references(old_table, new_table)
 
     def rename_column_references(self, table, old_column, new_column):
+        """Renames in the wrapped columns, so that the index follows its column."""
         self.columns.rename_column_references(table, old_column, new_column)
 
     def __str__(self):
@@ -36,6 +40,7 @@ class NullsLastIndex(Index):
     """
 
     def create_sql(self, model, schema_editor, using="", **kwargs):
+        """Django's CREATE INDEX statement, without NULLS LAST on SQLite."""
         statement = super().create_sql(model, schema_editor, using=using, **kwargs)
         if schema_editor.connection.vendor == "sqlite":
             statement.parts["columns"] = WithoutNullsLast(statement.parts["columns"])
@@ -46,6 +51,7 @@ class SearchDocumentIndex(GinIndex):
     """GIN on PostgreSQL; elsewhere the search document stays empty, and a plain index keeps step."""
 
     def create_sql(self, model, schema_editor, using="", **kwargs):
+        """A GIN index on PostgreSQL, a B-tree index (Index) on any other database."""
         if schema_editor.connection.vendor != "postgresql":
             return Index.create_sql(self, model, schema_editor, **kwargs)
         return super().create_sql(model, schema_editor, using=using, **kwargs)

@@ -59,6 +59,7 @@ def words_not_found(passage, text):
 
 
 def excerpt(words, limit=160):
+    """words (str) cut to at most limit characters, ending with "…" when cut."""
     return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
 
 

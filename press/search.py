@@ -45,13 +45,16 @@ class WeightedDocument(Func):
         super().__init__(parts[0] + parts[1] + parts[2])
 
     def as_sql(self, compiler, connection, **extra_context):
+        """The SQL of the weighted SearchVector sum (PostgreSQL)."""
         return compiler.compile(self.source_expressions[0])
 
     def as_sqlite(self, compiler, connection, **extra_context):
+        """NULL: SQLite has no search document; search_coverage() reads the fields instead."""
         return "NULL", []
 
 
 def has_full_text_search(queryset):
+    """Whether queryset's database is PostgreSQL, which has full-text search."""
     return connections[queryset.db].vendor == "postgresql"
 
 
@@ -83,6 +86,7 @@ def search_coverage(queryset, words):
 
 
 def search_query(words):
+    """The SearchQuery for words (str) as typed: websearch_to_tsquery with the English configuration."""
     return SearchQuery(words, config=CONFIG, search_type="websearch")
 
 

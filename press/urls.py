@@ -1,3 +1,7 @@
+"""The press app's public URLs (namespace "press"): the home page, the coverage list, its feed and each
+piece, and each film's and outlet's page by slug.
+"""
+
 from django.urls import path
 
 from press import views

@@ -1,3 +1,7 @@
+"""The press app's public pages: the home page (the film at a glance), the coverage list and each piece,
+a film's page and an outlet's. Every claim shown is published and comes with its source.
+"""
+
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -23,10 +27,15 @@ def cited(queryset):
 
 
 def film_facts(work):
+    """The published facts about work (a Work), with their sources and whom else they name."""
     return cited(work.facts.all()).select_related("person", "organization", "neighbourhood")
 
 
 def movie_data(work, credits, request):
+    """The schema.org Movie (a dict for JSON-LD) of work: title, logline, URLs, the people of credits (Credit
+    rows) as director, producer, actor and musicBy, the year as dateCreated and the runtime as an ISO 8601
+    duration (PT3M).
+    """
     people = {}
     for credit in credits:
         people.setdefault(credit.role, []).append(
@@ -56,6 +65,9 @@ def movie_data(work, credits, request):
 
 @require_safe
 def home(request):
+    """/: the film named by settings.FILM_SLUG at a glance: credits, the milestone chart, appearances,
+    making-of and criticism facts, featured and latest coverage, and four recommendations of the L.A. guide.
+    404 until that film is published. GET and HEAD only."""
     film = get_object_or_404(Work.objects.published().select_related("made_for"), slug=settings.FILM_SLUG)
     credits = list(Credit.objects.published().filter(work=film).with_source().select_related("person"))
     milestones = list(cited(film.milestones.all()).select_related("platform"))
@@ -101,12 +113,18 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
+        """The number of rows, counted no further than cap (int); sets is_capped when there are more."""
         found = self.object_list.order_by()[: self.cap + 1].count()
         self.is_capped = found > self.cap
         return min(found, self.cap)
 
 
 class CoverageListView(FilterView):
+    """/coverage/: published pieces, filtered, searched and sorted by CoverageFilter, 20 a page through
+    the first LIST_CAP matches. A filter it does not understand gives the page with its error and status 400;
+    a page past the end or malformed gives the nearest real page with a message.
+    """
+
     filterset_class = CoverageFilter
     paginate_by = 20
     template_name = "press/coverage_list.html"
@@ -116,6 +134,7 @@ class CoverageListView(FilterView):
         return Coverage.objects.published().for_lists().select_related("outlet")
 
     def get_paginator(self, queryset, per_page, **kwargs):
+        """A CappedPaginator capped at LIST_CAP rows."""
         return CappedPaginator(queryset, per_page, cap=LIST_CAP, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
@@ -159,12 +178,14 @@ class CoverageListView(FilterView):
         return active
 
     def render_to_response(self, context, **response_kwargs):
+        """The page, with status 400 when a filter's value was not understood."""
         if self.filterset.form.errors:
             # The page still says which filter was not understood and how to fix it.
             response_kwargs["status"] = 400
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
+        """The list's context, with page_message, active_filters and the page's metadata."""
         context = super().get_context_data(**kwargs)
         context["page_message"] = self.page_message
         context["active_filters"] = self.active_filters()
@@ -198,6 +219,10 @@ def coverage_people(coverage):
 
 
 def news_article_data(coverage, authors, request):
+    """The schema.org NewsArticle (a dict for JSON-LD) of coverage: headline cut to 110 characters,
+    summary, URLs, authors (Person rows), the outlet as publisher, datePublished as precise as the date is
+    known, and the original URL as isBasedOn.
+    """
     data = {
         "@type": "NewsArticle",
         "headline": coverage.headline[:110],
@@ -230,6 +255,11 @@ def linked_pieces(coverage):
 
 
 class CoverageDetailView(PublishedDetailView):
+    """/coverage/<slug>/: the piece, its text with every cited passage highlighted and anchored, its Q&A,
+    the quotes drawn from it or first published in it, who and what it mentions, and the pieces it cites or
+    that cite it.
+    """
+
     queryset = Coverage.objects.select_related("outlet__parent")
     template_name = "press/coverage_detail.html"
 
@@ -257,6 +287,9 @@ class CoverageDetailView(PublishedDetailView):
 
     @property
     def authors(self):
+        """The piece's published authors (Person rows), read with the people it mentions in
+        get_context_data().
+        """
         return [person for person in self.people if person.is_author]
 
     def get_page_meta(self):
@@ -271,6 +304,11 @@ class CoverageDetailView(PublishedDetailView):
 
 
 class WorkDetailView(PublishedDetailView):
+    """/films/<slug>/: the film, its credits, milestones (chart and table), appearances, facts (each with
+    those that disagree) and the first MENTIONS_SHOWN pieces that mention it, with how many there are
+    (counted to LIST_CAP + 1).
+    """
+
     queryset = Work.objects.select_related("made_for")
     template_name = "press/work_detail.html"
 
@@ -306,6 +344,10 @@ class WorkDetailView(PublishedDetailView):
 
 
 class OutletDetailView(PublishedDetailView):
+    """/outlets/<slug>/: the outlet, its published child outlets, its 50 first pieces and the works that
+    appeared on it.
+    """
+
     queryset = Outlet.objects.select_related("parent")
     template_name = "press/outlet_detail.html"
 

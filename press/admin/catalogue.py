@@ -18,6 +18,8 @@ from press.models import (
 
 @admin.register(Outlet)
 class OutletAdmin(PublishableAdmin):
+    """Outlets: publishable, filtered by kind, each with the outlet it belongs to."""
+
     list_display = ["name", "kind", "parent", "publication", "on_site"]
     list_filter = [PublicationFilter, "kind"]
     list_select_related = ["parent"]
@@ -27,6 +29,8 @@ class OutletAdmin(PublishableAdmin):
 
 
 class CreditInline(FetchedChoicesInline, admin.TabularInline):
+    """A work's credits, on the work's change form."""
+
     model = Credit
     fetched = ["person", "work", "passage__coverage"]
     fields = ["person", "role", "credited_as", "order", "passage"]
@@ -35,6 +39,8 @@ class CreditInline(FetchedChoicesInline, admin.TabularInline):
 
 @admin.register(Work)
 class WorkAdmin(IllustratedAdmin, PublishableAdmin):
+    """Works (the film, the feature): publishable, with an image and their credits inline."""
+
     list_display = ["thumbnail", "title", "kind", "year", "made_for", "publication", "on_site"]
     list_display_links = ["title"]
     list_filter = [PublicationFilter, "kind"]
@@ -47,6 +53,11 @@ class WorkAdmin(IllustratedAdmin, PublishableAdmin):
 
 @admin.register(Credit)
 class CreditAdmin(ClaimAdmin):
+    """Every credit in one list, its order editable in place; as claims are, a credit resting on a
+    passage of a piece on the site is view-only to contributors. Credit has no `coverage` field to hide
+    (exclude = []).
+    """
+
     list_display = ["person", "role", "work", "credited_as", "order", "source"]
     list_editable = ["order"]
     list_filter = ["role", "work"]

@@ -14,6 +14,8 @@ from press.models import (
 
 @admin.register(Quote)
 class QuoteAdmin(ClaimAdmin):
+    """Every quote: filtered by said or wrote and by whether it is cited yet."""
+
     list_display = ["__str__", "mode", "source"]
     list_filter = ["mode"]
     list_select_related = ["speaker", "passage__coverage__outlet"]
@@ -23,6 +25,8 @@ class QuoteAdmin(ClaimAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(ClaimAdmin):
+    """Every view-count milestone, filtered by work and platform."""
+
     list_display = ["work", "views_wording", "platform", "date_wording", "source"]
     list_filter = ["work", "platform"]
     list_select_related = ["work", "platform", "passage__coverage__outlet"]
@@ -32,6 +36,8 @@ class MilestoneAdmin(ClaimAdmin):
 
 @admin.register(Appearance)
 class AppearanceAdmin(ClaimAdmin):
+    """Where each work was posted or picked up, its order editable in place."""
+
     list_display = ["work", "outlet", "order", "description", "source"]
     list_editable = ["order"]
     list_select_related = ["work", "outlet", "passage__coverage__outlet"]
@@ -41,6 +47,8 @@ class AppearanceAdmin(ClaimAdmin):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(ClaimAdmin):
+    """The L.A. guide's recommendations, in the guide's order, which is editable in place."""
+
     list_display = ["place", "recommender", "occasion", "order", "source"]
     list_display_links = ["place"]
     list_editable = ["order"]
@@ -53,6 +61,8 @@ class RecommendationAdmin(ClaimAdmin):
 
 @admin.register(Fact)
 class FactAdmin(ClaimAdmin):
+    """Every fact, filtered by topic, with the facts from other sources that disagree with it."""
+
     list_display = ["statement", "topic", "person", "work", "source"]
     list_filter = ["topic"]
     list_select_related = ["person", "work", "passage__coverage__outlet"]

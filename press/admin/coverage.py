@@ -28,6 +28,9 @@ def featuring():
     next_order = (last or 0) + 1
 
     def make_featured(coverage):
+        """Features coverage (not saved) with the next feature order unless it is featured; whether
+        it changed it.
+        """
         nonlocal next_order
         if coverage.featured:
             return False
@@ -39,6 +42,7 @@ def featuring():
 
 
 def stop_featuring(coverage):
+    """Unfeatures a featured piece (not saved), keeping its feature order; whether it changed it."""
     if not coverage.featured:
         return False
     coverage.featured = False
@@ -47,6 +51,11 @@ def stop_featuring(coverage):
 
 @admin.register(Coverage)
 class CoverageAdmin(CoverageExport, IllustratedAdmin, PublishableAdmin):
+    """Coverage: publishable, with an image; the change form edits the piece's Q&A, quotes, milestones,
+    passages and mentions with it, and checks them against the text it saves. Featuring on the home page
+    (actions, list edits) needs the publish permission. export.csv beside the list (CoverageExport).
+    """
+
     list_display = [
         "thumbnail",
         "headline",
@@ -118,6 +127,7 @@ class CoverageAdmin(CoverageExport, IllustratedAdmin, PublishableAdmin):
     ]
 
     def get_queryset(self, request):
+        """The pieces, each with quote_count (int): how many quotes cite it."""
         # A subquery, not a join: joined to the quotes, a search of a piece with hundreds of them would read
         # each of its rows hundreds of times over.
         quotes = Quote.objects.filter(coverage=OuterRef("pk")).order_by().values("coverage")
@@ -125,11 +135,16 @@ class CoverageAdmin(CoverageExport, IllustratedAdmin, PublishableAdmin):
         return super().get_queryset(request).annotate(quote_count=Coalesce(counted, 0))
 
     def get_form(self, request, obj=None, **kwargs):
+        """The piece's form; when the passage inline is on the form, it tells Coverage.clean() to leave
+        the check of the text against the passages to the inline.
+        """
         form = super().get_form(request, obj, **kwargs)
         if not PassageInline(Coverage, self.admin_site).has_view_or_change_permission(request, obj):
             return form
 
         class TextCheckedWithPassages(form):
+            """form, marking its instance passages_checked_by_form."""
+
             # The passage inline checks the text against the passages as this save leaves them.
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
@@ -139,6 +154,9 @@ class CoverageAdmin(CoverageExport, IllustratedAdmin, PublishableAdmin):
         return TextCheckedWithPassages
 
     def save_inline_row(self, request, instance):
+        """Saves a claim row, first saving the new passage its pasted words brought (once per save,
+        shared by the claims that paste the same words).
+        """
         # A claim cited by pasted words may bring a passage the piece did not have yet, shared by the claims
         # of this save that paste the same words: saved with the first of them.
         if passage := getattr(instance, "new_passage", None):
@@ -150,10 +168,12 @@ class CoverageAdmin(CoverageExport, IllustratedAdmin, PublishableAdmin):
 
     @admin.display(description="date", ordering="date")
     def date_display(self, coverage):
+        """The date as the sources give it (VaguelyDated.date_display)."""
         return coverage.date_display
 
     @admin.display(description="quotes", ordering="quote_count")
     def quote_count(self, coverage):
+        """How many quotes cite the piece (annotated by get_queryset())."""
         return coverage.quote_count
 
     feature = row_change_action(
@@ -176,6 +196,8 @@ class CoverageAdmin(CoverageExport, IllustratedAdmin, PublishableAdmin):
 
 @admin.register(InterviewQuestion)
 class InterviewQuestionAdmin(AuditedAdmin):
+    """Every question and answer of the interviews, in a list of its own."""
+
     list_display = ["__str__", "coverage", "order", "answered_by"]
     list_select_related = ["coverage", "answered_by"]
     search_fields = ["question", "answer", "answered_by__name", "coverage__headline"]

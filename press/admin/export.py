@@ -30,7 +30,10 @@ CSV_COLUMNS = [
 
 
 class Echo:
+    """A file-like object whose write() returns what it is given, so csv.writer yields lines to stream."""
+
     def write(self, value):
+        """value, unchanged."""
         return value
 
 
@@ -44,6 +47,7 @@ class CoverageExport:
     """For the coverage admin: export.csv beside its list, the list as it is filtered, searched and sorted."""
 
     def get_urls(self):
+        """export.csv (admin:press_coverage_export) before the admin's own URLs."""
         export = path("export.csv", self.admin_site.admin_view(self.export_csv), name="press_coverage_export")
         return [export, *super().get_urls()]
 
@@ -67,6 +71,7 @@ class CoverageExport:
         writer = csv.writer(Echo())
 
         def lines():
+            """The CSV's lines (str): the header, then one per piece, read 500 at a time."""
             yield writer.writerow(CSV_COLUMNS)
             for coverage in rows.iterator(chunk_size=500):
                 yield writer.writerow(

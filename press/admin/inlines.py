@@ -32,13 +32,19 @@ class ParentPieceFormSet(BaseInlineFormSet):
 
 
 def not_in_piece(words, piece):
+    """None when words (str) stand in the piece's text (as submitted); else the error for the editor, or a
+    request to paste the text first when the piece has none.
+    """
     if not piece.text:
         return "This piece has no text yet: paste its text above before citing words from it."
     return passages.not_found_message(words, piece.text, "the text of this piece")
 
 
 class PassageInlineForm(forms.ModelForm):
+    """A passage on its piece's form: its words must stand in the text this save gives the piece."""
+
     def clean(self):
+        """The cleaned data; an error on text when the words are not in the piece's text."""
         cleaned = super().clean()
         if (text := cleaned.get("text")) and (error := not_in_piece(text, self.piece)):
             self.add_error("text", error)
@@ -51,6 +57,7 @@ class PassageFormSet(ParentPieceFormSet):
     source. Coverage.clean() checks the stored passages when no such inline takes part."""
 
     def clean(self):
+        """Raises ValidationError naming the passages (and their claims) the new text no longer holds."""
         super().clean()
         if self.instance.pk is None:
             return
@@ -66,6 +73,8 @@ class PassageFormSet(ParentPieceFormSet):
 
 
 class PassageInline(FetchedChoicesInline, admin.TabularInline):
+    """The piece's passages, slug made from the first words."""
+
     model = Passage
     fetched = ["coverage"]
     form = PassageInlineForm
@@ -75,7 +84,10 @@ class PassageInline(FetchedChoicesInline, admin.TabularInline):
 
 
 class InterviewQuestionInlineForm(forms.ModelForm):
+    """A question and answer on the piece's form: both must stand in the text this save gives it."""
+
     def clean(self):
+        """The cleaned data; an error on question or answer when its words are not in the text."""
         cleaned = super().clean()
         for field in ("question", "answer"):
             if (words := cleaned.get(field)) and (error := not_in_piece(words, self.piece)):
@@ -88,6 +100,7 @@ class InterviewQuestionFormSet(ParentPieceFormSet):
     stand in the text this save gives the piece, as the rows shown must."""
 
     def clean(self):
+        """Raises ValidationError naming the rows not shown whose words the new text no longer holds."""
         super().clean()
         if self.instance.pk is None:
             return
@@ -98,6 +111,8 @@ class InterviewQuestionFormSet(ParentPieceFormSet):
 
 
 class InterviewQuestionInline(FetchedChoicesInline, admin.StackedInline):
+    """The piece's questions and answers (Q&A), stacked."""
+
     model = InterviewQuestion
     fetched = ["answered_by", "coverage"]
     form = InterviewQuestionInlineForm
@@ -130,6 +145,10 @@ class CitedInlineForm(forms.ModelForm):
             self.fields["passage_text"].initial = self.instance.passage.text
 
     def clean(self):
+        """The cleaned data, passage_text cleaned of control characters and stripped. Errors on
+        passage_text when the words are not in the piece's text, or on QUOTED_FIELD when those words are not
+        in the pasted passage. Sets the claim's passage to a stored passage of the piece with exactly these
+        words, or to None when a new one is needed (made in save())."""
         cleaned = super().clean()
         text = without_control_characters(cleaned.get("passage_text", "")).strip()
         cleaned["passage_text"] = text
@@ -156,6 +175,9 @@ class CitedInlineForm(forms.ModelForm):
         return exclusions
 
     def save(self, commit=True):
+        """The claim, its new passage (if any) in claim.new_passage; with commit, both saved and the
+        claim citing it. The admin saves with commit=False and lets CoverageAdmin.save_inline_row() do it.
+        """
         claim = super().save(commit=False)
         text = self.cleaned_data.get("passage_text", "")
         claim.new_passage = None
@@ -188,6 +210,7 @@ def new_passage(piece, text):
 
 
 def field_value(form, name):
+    """The form's cleaned value of field name, else the instance's (None when it has no such attribute)."""
     return form.cleaned_data[name] if name in form.cleaned_data else getattr(form.instance, name, None)
 
 
@@ -196,6 +219,9 @@ class CitedFormSet(ParentPieceFormSet):
     words, two milestones giving the same views from the same words) are refused with a form error."""
 
     def clean(self):
+        """Adds an error on passage_text to each claim that, with an earlier one of the same save, would
+        break a unique constraint of the model that involves the passage.
+        """
         super().clean()
         model = self.model
         rules = [
@@ -221,12 +247,16 @@ class CitedFormSet(ParentPieceFormSet):
 
 
 class CitedInline(FetchedChoicesInline, admin.StackedInline):
+    """Claims edited on their piece's change form, cited by pasted words (CitedInlineForm)."""
+
     form = CitedInlineForm
     formset = CitedFormSet
     fk_name = "coverage"
 
 
 class QuoteInline(CitedInline):
+    """The quotes drawn from the piece."""
+
     model = Quote
     fetched = ["passage", "speaker", "said_to_outlet", "said_to_person", "first_published_in"]
     fields = [
@@ -243,6 +273,8 @@ class QuoteInline(CitedInline):
 
 
 class MilestoneInline(CitedInline):
+    """The view-count milestones the piece gives."""
+
     model = Milestone
     fetched = ["passage", "work", "platform"]
     fields = [
@@ -257,6 +289,10 @@ class MilestoneInline(CitedInline):
 
 
 def mention_inline(field_name, target, plural):
+    """A tabular inline class for a mention many-to-many of Coverage (field_name, e.g. "mentioned_people"):
+    rows of its through model with an autocomplete of target (the related model's name, e.g. "person"),
+    titled "Mentions: <plural>".
+    """
     through = Coverage._meta.get_field(field_name).remote_field.through
     return type(
         f"Mentioned{target.title()}Inline",

@@ -23,6 +23,8 @@ from press.models import (
 
 
 class SourceFilter(admin.SimpleListFilter):
+    """The claims' list filter ?cited=yes|no: claims that cite a passage, or not yet."""
+
     title = "source"
     parameter_name = "cited"
 
@@ -37,6 +39,9 @@ class SourceFilter(admin.SimpleListFilter):
 
 @admin.register(Passage)
 class PassageAdmin(UncitedClaimsReport, AuditedAdmin):
+    """Every passage, with the uncited claims report (UncitedClaimsReport) at uncited-claims/ below its
+    list."""
+
     list_display = ["__str__", "coverage", "slug", "updated_at"]
     list_select_related = ["coverage"]
     search_fields = ["text", "slug", "coverage__headline"]
@@ -53,6 +58,7 @@ class PassageAdmin(UncitedClaimsReport, AuditedAdmin):
     }
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The change form, with the piece's text shown and this passage highlighted in it."""
         piece = obj.coverage if obj else None
         context["source_text"] = highlighted_text(piece.text, [obj]) if piece and piece.text else None
         context["source_piece"] = piece
@@ -69,9 +75,15 @@ class ClaimAdmin(AuditedAdmin):
     change_form_template = "admin/press/cited_change_form.html"
 
     def has_publish_permission(self, request):
+        """Whether the user may publish coverage (press.publish_coverage): a claim is public with
+        its piece.
+        """
         return request.user.has_perm("press.publish_coverage")
 
     def has_change_permission(self, request, obj=None):
+        """Django's check; without the publish permission, only for a claim uncited or citing a
+        piece not on the site.
+        """
         if not super().has_change_permission(request, obj):
             return False
         if obj is None or self.has_publish_permission(request):
@@ -80,15 +92,18 @@ class ClaimAdmin(AuditedAdmin):
         return passage is None or not Coverage.objects.filter(live(), pk=passage.coverage_id).exists()
 
     def get_list_filter(self, request):
+        """SourceFilter, then the admin's own filters."""
         return [SourceFilter, *super().get_list_filter(request)]
 
     def get_changelist_form(self, request, **kwargs):
+        """The list-edit form, every field disabled without the publish permission."""
         form = super().get_changelist_form(request, **kwargs)
         # Reordering what the site shows is an editor's decision.
         return form if self.has_publish_permission(request) else with_disabled_fields(form)
 
     @admin.display(description="source", ordering="passage__coverage__headline")
     def source(self, claim):
+        """The list column: the cited piece's short label, or "Not cited yet" in bold."""
         if claim.passage_id is None:
             return format_html("<strong>{}</strong>", "Not cited yet")
         return claim.passage.coverage.source_label

@@ -12,7 +12,14 @@ from press.models.provenance import SourceLinked
 
 
 class Outlet(PublishableModel):
+    """A newspaper, magazine, blog, website, video platform or social news site that published coverage (or
+    where the film was posted), with the outlet it belongs to (Pret-a-Reporter is The Hollywood Reporter's
+    blog). Public page /outlets/<slug>/ (press:outlet-detail) with its coverage.
+    """
+
     class Kind(models.TextChoices):
+        """What kind of outlet it is."""
+
         NEWSPAPER = "newspaper", "Newspaper"
         MAGAZINE = "magazine", "Magazine"
         BLOG = "blog", "Blog"
@@ -53,9 +60,16 @@ class Outlet(PublishableModel):
 
 
 class Work(SocialCardMixin, IllustratedModel, PublishableModel):
+    """A film the press room is about: First Kiss (a short film) and the feature "Forever". Public page
+    /films/<slug>/ with its credits, view milestones (chart and table), appearances and coverage; its social
+    card is of kind "film".
+    """
+
     CARD_KIND = "film"
 
     class Kind(models.TextChoices):
+        """Short or feature film."""
+
         SHORT_FILM = "short_film", "Short film"
         FEATURE_FILM = "feature_film", "Feature film"
 
@@ -104,16 +118,29 @@ class Work(SocialCardMixin, IllustratedModel, PublishableModel):
         return slug_url("press:work-detail", self.slug)
 
     def card_text(self):
+        """(title, logline)."""
         return self.title, self.logline
 
 
 class CreditQuerySet(SourceLinked):
+    """Credits, with their sources (SourceLinked.with_source())."""
+
     def published(self):
+        """Credits whose work and person are both on the site. A credit's passage, if any, is not
+        required: a credit may rest on no cited words.
+        """
         return self.filter(live("work__") & live("person__"))
 
 
 class Credit(AuditedModel):
+    """A person's part in a work (director, producer, music, cast...), shown in the work's credits in `order`
+    and among the person's roles; optionally resting on a cited passage. Edited inline on the work in the
+    admin, and in a list of its own.
+    """
+
     class Role(models.TextChoices):
+        """The part a person had in a work."""
+
         DIRECTOR = "director", "Director"
         PRODUCER = "producer", "Producer"
         COLLABORATOR = "collaborator", "Collaborator"
@@ -155,4 +182,5 @@ class Credit(AuditedModel):
         return f"{self.person}: {self.get_role_display()}, {self.work}"
 
     def get_absolute_url(self):
+        """The work's page, where the credit shows."""
         return self.work.get_absolute_url()

@@ -15,7 +15,14 @@ from press.models.provenance import Cited
 
 
 class Quote(Cited):
+    """Words someone said or wrote about the film, as a piece quoted them (`words` must stand in the cited
+    passage): the speaker, or a description when the sources do not name one, and to whom it was said.
+    Shown on the piece's page and the speaker's; edited in the admin and inline on the piece.
+    """
+
     class Mode(models.TextChoices):
+        """Whether the words were said or written."""
+
         SAID = "said", "Said"
         WROTE = "wrote", "Wrote"
 
@@ -77,14 +84,21 @@ class Quote(Cited):
         return f"{self.speaker_display}: “{passages.excerpt(self.words, 60)}”"
 
     def get_absolute_url(self):
+        """The cited passage's place on its piece's page."""
         return self.passage.get_absolute_url()
 
     @property
     def speaker_display(self):
+        """The speaker's name, or the description of an unnamed speaker."""
         return str(self.speaker) if self.speaker else self.speaker_description
 
 
 class Milestone(Cited, VaguelyDated):
+    """A view count a source gives for a work ("69 million-plus"), as of a date as precise as the source
+    allows, on a platform; both stand where sources disagree. Plotted on the work's chart when
+    days_after_posting is known, and listed in its table.
+    """
+
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="milestones")
     views = models.PositiveBigIntegerField(help_text="The number the source gives, e.g. 23000000.")
     views_wording = models.CharField(max_length=100, help_text="As published, e.g. “69 million-plus”.")
@@ -126,6 +140,7 @@ class Milestone(Cited, VaguelyDated):
         return f"{self.work}: {self.views_wording} views"
 
     def get_absolute_url(self):
+        """The work's page, where the milestone shows."""
         return self.work.get_absolute_url()
 
 
@@ -150,11 +165,19 @@ class Appearance(Cited, VaguelyDated):
         return f"{self.work} on {self.outlet}"
 
     def get_absolute_url(self):
+        """The work's page, where the appearance shows."""
         return self.work.get_absolute_url()
 
 
 class Recommendation(Cited):
+    """A place someone (the director) recommends, for what occasion, in their own words (which must stand in
+    the cited passage). Shown in the L.A. guide (/places/) in `order`, on the place's page and the
+    recommender's; edited inline on the place in the admin.
+    """
+
     class Occasion(models.TextChoices):
+        """What the place is recommended for."""
+
         EATING_OUT = "eating_out", "Eating out"
         SHOPPING = "shopping", "Shopping"
         GIFTS = "gifts", "Buying gifts"
@@ -185,11 +208,15 @@ class Recommendation(Cited):
         return f"{self.recommender} recommends {self.place}"
 
     def get_absolute_url(self):
+        """The place's page."""
         return self.place.get_absolute_url()
 
 
 @receiver(pre_save, sender=Recommendation)
 def remember_recommended_place(sender, instance, using, **kwargs):
+    """pre_save of a Recommendation: notes the place it had before (previous_place_id) so that
+    refresh_guide_order() refreshes that place's guide order too.
+    """
     # Moved to another place, the recommendation leaves the first one's guide order to refresh as well.
     stored = Recommendation.objects.using(using).filter(pk=instance.pk) if instance.pk else None
     instance.previous_place_id = stored.values_list("place", flat=True).first() if stored else None
@@ -204,14 +231,19 @@ def refresh_guide_order(sender, instance, using, **kwargs):
 
 
 def first_guide_order(using):
+    """A subquery for Place.guide_order on database `using`: the smallest order among the place's
+    recommendations (published or not), NULL when it has none.
+    """
     recommendations = Recommendation.objects.using(using).filter(place=OuterRef("pk"))
     return Subquery(recommendations.order_by("order").values("order")[:1])
 
 
 class Fact(Cited):
-    """One statement drawn from coverage, about a person, a work, an organization or a place."""
+    """One statement drawn from coverage, about a person, a work, an organization or a neighbourhood."""
 
     class Topic(models.TextChoices):
+        """What the fact is about, for grouping on pages."""
+
         BIOGRAPHY = "biography", "Biography"
         MAKING = "making", "How it was made"
         INSPIRATION = "inspiration", "Inspiration"
@@ -258,4 +290,5 @@ class Fact(Cited):
         return self.statement
 
     def get_absolute_url(self):
+        """The cited passage's place on its piece's page."""
         return self.passage.get_absolute_url()

@@ -19,21 +19,35 @@ from press.search import INDEXED_CHARACTERS, WeightedDocument
 
 
 class CoverageQuerySet(models.QuerySet):
+    """Pieces of coverage."""
+
     def published(self):
+        """The pieces on the site now (editorial.models.live())."""
         return self.filter(live())
 
     def with_text(self):
+        """The pieces whose text is stored (not known only because others cite them)."""
         return self.exclude(text="")
 
     def for_lists(self):
+        """The pieces without their text and search document loaded (deferred)."""
         # A list shows headlines and summaries: the whole text and its search document stay in the database.
         return self.defer("text", "search_document")
 
 
 class Coverage(SocialCardMixin, IllustratedModel, PublishableModel, VaguelyDated):
+    """One piece the press published about the film: headline, outlet, authors, date with its precision,
+    kind, stance, summary and stored text (which passages cite and search reads), and the people, places,
+    works and organizations it mentions. Public page /coverage/<slug>/ with its text, cited passages
+    highlighted, quotes and Q&A; listed at /coverage/ and in the feed. Featured pieces show on the home page
+    in feature_order.
+    """
+
     CARD_KIND = "coverage"
 
     class Kind(models.TextChoices):
+        """What kind of piece it is."""
+
         ARTICLE = "article", "Article"
         INTERVIEW = "interview", "Interview"
         QA = "qa", "Q&A interview"
@@ -41,6 +55,8 @@ class Coverage(SocialCardMixin, IllustratedModel, PublishableModel, VaguelyDated
         FILM_SERIES = "film_series", "Film series"
 
     class Stance(models.TextChoices):
+        """The piece's stance on the film, as the press room reads it."""
+
         ADMIRING = "admiring", "Admiring"
         NEUTRAL = "neutral", "Neutral"
         MIXED = "mixed", "Mixed"
@@ -124,6 +140,9 @@ class Coverage(SocialCardMixin, IllustratedModel, PublishableModel, VaguelyDated
         return slug_url("press:coverage-detail", self.slug)
 
     def clean(self):
+        """Model validation. Outside the admin's form (which checks with the passages as the save leaves
+        them), ValidationError on text when it no longer holds a stored passage or an interview question.
+        """
         super().clean()
         # The passage inline of the admin checks this itself, with the passages as the same save leaves them.
         if self.pk and not self._state.adding and not getattr(self, "passages_checked_by_form", False):
@@ -176,10 +195,12 @@ class Coverage(SocialCardMixin, IllustratedModel, PublishableModel, VaguelyDated
         )
 
     def card_text(self):
+        """(headline, "<outlet>, <date as the sources give it>")."""
         return self.headline, f"{self.outlet_display}, {self.date_display}"
 
     @property
     def outlet_display(self):
+        """The outlet's name, or words saying the stored copy names none."""
         return str(self.outlet) if self.outlet else "Outlet not named in the stored copy"
 
     @property
@@ -212,13 +233,18 @@ class InterviewQuestion(AuditedModel):
         return passages.excerpt(self.question, 80)
 
     def get_absolute_url(self):
+        """The piece's page at the question (#question-<order>)."""
         return f"{self.coverage.get_absolute_url()}#{self.anchor}"
 
     @property
     def anchor(self):
+        """The id of the question on the piece's page: "question-<order>"."""
         return f"question-{self.order}"
 
     def clean(self):
+        """Model validation: ValidationError on question or answer when its words do not occur in
+        the piece's stored text.
+        """
         super().clean()
         if self.coverage_id is None:
             return

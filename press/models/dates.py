@@ -9,6 +9,10 @@ from editorial.validators import WithinCalendar, calendar_constraint
 
 
 class DatePrecision(models.TextChoices):
+    """How precise a stored date is: the sources give the day, only the month (stored as the 1st), only
+    the year (stored as 1 January), or no date at all.
+    """
+
     DAY = "day", "Day"
     MONTH = "month", "Month"
     YEAR = "year", "Year"

@@ -10,7 +10,10 @@ from press import passages
 
 
 class WithinCoverageQuerySet(models.QuerySet):
+    """Rows that belong to a piece of coverage (passages, interview questions)."""
+
     def published(self):
+        """The rows whose piece is on the site."""
         return self.filter(live("coverage__"))
 
 
@@ -44,10 +47,12 @@ class Passage(AuditedModel):
         return f"“{passages.excerpt(self.text, 80)}” ({self.coverage})"
 
     def get_absolute_url(self):
+        """The piece's page, at the passage's highlight (#passage-<slug>)."""
         return f"{self.coverage.get_absolute_url()}#{self.anchor}"
 
     @property
     def anchor(self):
+        """The id of the passage's highlight on the piece's page: "passage-<slug>"."""
         return f"passage-{self.slug}"
 
     def citing_claims(self):
@@ -59,6 +64,9 @@ class Passage(AuditedModel):
         return claims
 
     def clean(self):
+        """Model validation. ValidationError when the words do not occur in the piece's stored text (or it has
+        none), or when changed words no longer hold what a claim citing this passage quotes.
+        """
         super().clean()
         if self.coverage_id is None or not self.text:
             return
@@ -96,6 +104,10 @@ SOURCE_LINK_READS = {
 
 @functools.cache
 def source_link_unread(model):
+    """The field paths (list of str, e.g. "passage__coverage__text") with_source() defers for model:
+    every concrete field of the rows its source link reaches that SOURCE_LINK_READS does not name. Cached per
+    model.
+    """
     unread = []
     for path, read in SOURCE_LINK_READS.items():
         related = model
@@ -110,13 +122,20 @@ def source_link_unread(model):
 
 
 class SourceLinked(models.QuerySet):
+    """A queryset of rows that cite a passage: with_source() fetches what their source link shows."""
+
     def with_source(self):
         """Each row with what its source link shows, fetched in the same query, and nothing more of it."""
         return self.select_related("passage__coverage__outlet").defer(*source_link_unread(self.model))
 
 
 class ClaimQuerySet(SourceLinked):
+    """Claims (quotes, milestones, appearances, recommendations, facts)."""
+
     def published(self):
+        """The claims whose cited piece is on the site; an uncited claim never is. The people, places and
+        works a claim names are not checked here.
+        """
         return self.filter(live("passage__coverage__"))
 
 
@@ -154,13 +173,17 @@ class Cited(AuditedModel):
 
     @property
     def source(self):
+        """The piece of coverage the claim cites (through its passage), or None while uncited."""
         return self.passage.coverage if self.passage_id else None
 
     @property
     def is_cited(self):
+        """Whether the claim cites a passage."""
         return self.passage_id is not None
 
     def clean(self):
+        """Model validation: the claim's piece is set from its passage, and ValidationError on QUOTED_FIELD
+        when those words do not occur in the cited passage."""
         super().clean()
         if self.passage_id is None:
             return
@@ -173,6 +196,7 @@ class Cited(AuditedModel):
             raise ValidationError({self.QUOTED_FIELD: error})
 
     def save(self, *args, **kwargs):
+        """Saves, with the claim's piece set from its passage so the two never disagree."""
         if self.passage_id is not None:
             self.coverage_id = self.passage.coverage_id
         super().save(*args, **kwargs)

@@ -28,6 +28,7 @@ BATCH = 2_000
 
 
 def word_list(text):
+    """The words of text (str), split on white space, as a tuple."""
     return tuple(text.split())
 
 
@@ -72,6 +73,12 @@ def synthetic_words(rng, count):
 
 
 class Command(BaseCommand):
+    """manage.py make_archive [--database ALIAS] [--seed N] [--scale F]: see the module's docstring.
+
+    Out: one line with the counts made and the time taken (seconds). CommandError for an unknown alias, the
+    real database (default, or the same NAME), or a scale outside (0, 1].
+    """
+
     help = "Makes a large synthetic archive in its own database (default alias: archive), from a seed."
 
     def add_arguments(self, parser):
@@ -104,6 +111,7 @@ class Command(BaseCommand):
         )
 
     def fill(self, database, sizes):
+        """Creates the synthetic user and every synthetic row in one transaction on database, then ANALYZE."""
         with transaction.atomic(using=database):
             self.user = (
                 get_user_model().objects.db_manager(database).create_user(SYNTHETIC_USER, is_active=False)
@@ -124,6 +132,9 @@ class Command(BaseCommand):
         call_command("load_story", database=database, verbosity=0, stdout=self.stdout)
 
     def create_if_missing(self, database):
+        """Creates the PostgreSQL database of the alias when it cannot be connected to (the role needs
+        CREATEDB); on any other database the connection error is raised.
+        """
         connection = connections[database]
         try:
             connection.ensure_connection()
@@ -137,9 +148,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Created the database “{name}”.")
 
     def save(self, model, rows):
+        """bulk_create of rows (model instances) on the target database, BATCH at a time; returns them with
+        their keys.
+        """
         return model.objects.using(self.database).bulk_create(rows, batch_size=BATCH)
 
     def stamp(self, **fields):
+        """fields with the audit fields set: made and changed now (UTC) by the synthetic user."""
         now = timezone.now()
         return {
             "created_by": self.user,
@@ -150,11 +165,13 @@ class Command(BaseCommand):
         }
 
     def published(self, **fields):
+        """stamp() of fields with a status: published, or one time in twenty a draft."""
         # One row in twenty is a draft: the public pages must leave it out at any size.
         status = PublicationStatus.DRAFT if self.rng.random() < 0.05 else PublicationStatus.PUBLISHED
         return self.stamp(status=status, **fields)
 
     def sentence(self, length):
+        """A capitalised sentence of length words (common words and made-up ones), ending with a full stop."""
         rng, vocabulary = self.rng, self.vocabulary
         # Zipf-like: common words everywhere, each made-up word in a small share of the pieces.
         words = [
@@ -171,6 +188,7 @@ class Command(BaseCommand):
         return self.save(model, [model(**self.published(**fields(n))) for n in range(count)])
 
     def make_outlets(self, count):
+        """count synthetic outlets; returns them."""
         kinds = [kind for kind, _ in Outlet.Kind.choices]
         return self.make_published(
             Outlet,
@@ -183,7 +201,10 @@ class Command(BaseCommand):
         )
 
     def make_people(self, count):
+        """count synthetic people with distinct slugs, names cycling through FIRST_NAMES x LAST_NAMES."""
+
         def person(n):
+            """The fields of the n-th person."""
             first = FIRST_NAMES[n % len(FIRST_NAMES)]
             last = LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]
             return {
@@ -196,6 +217,7 @@ class Command(BaseCommand):
         return self.make_published(Person, count, person)
 
     def make_places(self, count):
+        """count synthetic places, each in one of the story's neighbourhoods."""
         categories = [category for category, _ in Place.Category.choices]
         neighbourhoods = list(Neighbourhood.objects.using(self.database))
         return self.make_published(
@@ -210,6 +232,9 @@ class Command(BaseCommand):
         )
 
     def make_coverage(self, count, outlets, people):
+        """count synthetic pieces (no Q&A), dated by the day from 10 March 2014 over ten years, each with
+        an author, up to two people mentioned and, three times in ten, the film; returns the pieces.
+        """
         rng = self.rng
         kinds = [kind for kind, _ in Coverage.Kind.choices if kind != Coverage.Kind.QA]
         stances = [stance for stance, _ in Coverage.Stance.choices]
@@ -276,5 +301,6 @@ class Command(BaseCommand):
             )
 
     def analyze(self, database):
+        """Runs ANALYZE on database so that its planner knows the new tables' sizes."""
         with connections[database].cursor() as cursor:
             cursor.execute("ANALYZE")
