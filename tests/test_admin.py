@@ -2,8 +2,9 @@
 
 import pytest
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 
-from press.models import Coverage, Passage
+from press.models import Coverage, Passage, Quote
 from tests.admin_forms import admin_url
 from tests.story import EDITABLE_MODELS, Q_AND_A
 
@@ -69,3 +70,13 @@ def test_view_on_site_links_to_the_public_page(admin_client):
     html = admin_client.get(admin_url(Coverage, "change", coverage.pk)).content.decode()
 
     assert "View on site" in html
+
+
+def test_an_uncited_claim_offers_no_page_and_its_view_on_site_address_is_a_404(admin_client):
+    uncited = Quote.objects.create(words="Kissing is a universal language", speaker_description="someone")
+
+    html = admin_client.get(admin_url(Quote, "change", uncited.pk)).content.decode()
+    shortcut = admin_client.get(f"/admin/r/{ContentType.objects.get_for_model(Quote).pk}/{uncited.pk}/")
+
+    assert "View on site" not in html
+    assert shortcut.status_code == 404

@@ -74,6 +74,10 @@ class ClaimAdmin(AuditedAdmin):
     exclude = ["coverage"]
     change_form_template = "admin/press/cited_change_form.html"
 
+    def view_on_site(self, claim):
+        """Its page once cited; no "View on site" link before (None)."""
+        return claim.get_absolute_url() if claim.passage_id else None
+
     def has_publish_permission(self, request):
         """Whether the user may publish coverage (press.publish_coverage): a claim is public with
         its piece.

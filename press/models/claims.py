@@ -84,8 +84,9 @@ class Quote(Cited):
         return f"{self.speaker_display}: “{passages.excerpt(self.words, 60)}”"
 
     def get_absolute_url(self):
-        """The cited passage's place on its piece's page."""
-        return self.passage.get_absolute_url()
+        """The cited passage's place on its piece's page. Raises Http404 while the claim is uncited: it is on
+        no page then, and the admin's "View on site" (contenttypes' shortcut view) answers 404, not 500."""
+        return self.cited_passage().get_absolute_url()
 
     @property
     def speaker_display(self):
@@ -290,5 +291,6 @@ class Fact(Cited):
         return self.statement
 
     def get_absolute_url(self):
-        """The cited passage's place on its piece's page."""
-        return self.passage.get_absolute_url()
+        """The cited passage's place on its piece's page. Raises Http404 while the claim is uncited: it is on
+        no page then, and the admin's "View on site" (contenttypes' shortcut view) answers 404, not 500."""
+        return self.cited_passage().get_absolute_url()

@@ -4,6 +4,7 @@ import functools
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 
 from editorial.models import AuditedModel, NaturalKeyManager, live
 from press import passages
@@ -170,6 +171,12 @@ class Cited(AuditedModel):
 
     class Meta:
         abstract = True
+
+    def cited_passage(self):
+        """The Passage this claim cites; raises Http404 while it cites none (an uncited claim has no page)."""
+        if self.passage_id is None:
+            raise Http404("An uncited claim is on no page of the site yet.")
+        return self.passage
 
     @property
     def source(self):
