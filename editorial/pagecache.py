@@ -1,7 +1,7 @@
 """Anonymous visitors' pages, cached whole and dropped the moment anything a page shows changes.
 
-Every cached page carries the content version it was made from. Any save, delete or change of relations in the
-apps the public site shows (people, press) makes a new version, so every page made before it is stale at once;
+Every cached page carries the content version it was made from. Any save, delete or change of relations of a
+row editors keep (an AuditedModel) makes a new version, so every page made before it is stale at once;
 so does the moment a scheduled publication goes live. The version lives in the cache when the cache is shared
 (Redis), and in a small file otherwise, so that the worker processes of one machine agree on it.
 

@@ -3,6 +3,7 @@ director's guide. Claims about them (quotes, credits, recommendations) live in p
 reverse relations.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -47,7 +48,7 @@ class Person(SocialCardMixin, IllustratedModel, PublishableModel):
 
     def card_text(self):
         """(name, description), or a stock subtitle without a description."""
-        return self.name, self.description or "In the First Kiss press room"
+        return self.name, self.description or f"In the {settings.SITE_NAME}"
 
     def save(self, *args, **kwargs):
         """Saves, with sort_name set to the name when left blank."""

@@ -63,3 +63,24 @@ def test_a_database_made_before_the_editorial_app_migrates_forward_without_losin
             assert all("loadedstoryrow" in str(row) for row in lost), (table, lost)
         else:
             assert not lost, (table, len(lost))
+
+
+def group_rights():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT g.name, p.codename FROM auth_group_permissions gp"
+            " JOIN auth_group g ON g.id = gp.group_id JOIN auth_permission p ON p.id = gp.permission_id"
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_taking_press_migrations_back_and_forward_keeps_every_groups_rights(editorial_groups):
+    rights = group_rights()
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    assert {name for name, codename in rights if codename == "publish_person"} == {"Editors"}
+
+    migrate([("press", "0002_editorial_workflow_audit_and_images")])
+    migrate(leaves)
+
+    assert group_rights() == rights
