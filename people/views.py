@@ -226,10 +226,6 @@ class NeighbourhoodDetailView(PublishedDetailView):
     model = Neighbourhood
     template_name = "people/neighbourhood_detail.html"
 
-    def get_queryset(self):
-        # A neighbourhood has no draft of its own: it is public once one of its places is, staff or not.
-        return Neighbourhood.objects.published()
-
     def get_context_data(self, **kwargs):
         neighbourhood = self.object
         return super().get_context_data(
