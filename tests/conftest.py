@@ -103,6 +103,15 @@ def visitor():
 
 
 @pytest.fixture
+def director(db):
+    """The film's director, Tatia Pilieva, as the story has her: the person the image tests upload to."""
+    from people.models import Person
+    from tests.story import DIRECTOR
+
+    return Person.objects.get(slug=DIRECTOR)
+
+
+@pytest.fixture
 def editorial_groups(transactional_db):
     """The groups the data migrations make: a transactional test's flush empties them, so remake them."""
     import importlib
