@@ -83,15 +83,6 @@ def test_bad_uploads_are_refused_with_a_clear_message(editor_client, director, c
     assert not default_storage.exists("images/person")
 
 
-def test_an_image_needs_alt_text_and_a_credit(editor_client, director):
-    response = upload(editor_client, director, picture(), image_alt="", image_credit="")
-
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors.keys() >= {"image_alt", "image_credit"}
-    director.refresh_from_db()
-    assert not director.image
-
-
 def test_a_picture_that_cannot_be_converted_is_refused_and_nothing_is_stored(
     editor_client, director, monkeypatch
 ):
@@ -107,6 +98,15 @@ def test_a_picture_that_cannot_be_converted_is_refused_and_nothing_is_stored(
     director.refresh_from_db()
     assert not director.image
     assert stored_files() == []
+
+
+def test_an_image_needs_alt_text_and_a_credit(editor_client, director):
+    response = upload(editor_client, director, picture(), image_alt="", image_credit="")
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors.keys() >= {"image_alt", "image_credit"}
+    director.refresh_from_db()
+    assert not director.image
 
 
 def test_a_save_that_fails_halfway_leaves_no_file_behind(editor_client, director, monkeypatch):
