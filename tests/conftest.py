@@ -102,6 +102,32 @@ def visitor():
 
 
 @pytest.fixture
+def director(db):
+    """The film's director, Tatia Pilieva, as the story has her: the person the image tests upload to."""
+    from people.models import Person
+    from tests.story import DIRECTOR
+
+    return Person.objects.get(slug=DIRECTOR)
+
+
+@pytest.fixture(params=["superuser", "contributor"])
+def staff(request, db):
+    """For the fuzz layer: a client signed in as a superuser, then as a contributor, that answers a server
+    error instead of raising it (the test reports it with its traceback)."""
+    from django.test import Client
+
+    from tests.story import new_staff_member
+
+    if request.param == "superuser":
+        user = new_staff_member("fuzz-superuser", is_superuser=True)
+    else:
+        user = new_staff_member("fuzz-contributor", "Contributors")
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def editorial_groups(transactional_db):
     """The groups the data migrations make: a transactional test's flush empties them, so remake them."""
     import importlib

@@ -1,27 +1,31 @@
-"""The fuzz layer's machinery: hostile values, requests sent as raw bytes, isolation of each example, and the
-two things every example asserts: no response is a server error, and a write leaves the database holding
-the whole change or none of it.
+"""The fuzz layer's machinery: the Hypothesis settings profiles, the faults known to be open, requests sent as
+raw bytes, isolation of each example, and the two things every example asserts: no response is a server
+error, and a write leaves the database holding the whole change or none of it.
 
 Hypothesis settings: the profile "ci" (the default) is derandomized and bounded so that the whole layer takes
 a few minutes per database on a 2-core machine; HYPOTHESIS_PROFILE=long explores far more, with a random seed
 each run (`HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/test_fuzz_*.py`). No example database is written.
+The hostile values are in tests/fuzz_values.py; what the admin offers to fuzz, in tests/fuzz_targets.py.
 """
 
 import os
 import re
 import sys
 import traceback
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from time import monotonic
 from urllib.parse import quote_from_bytes
 
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.db import DatabaseError, connection, transaction
+from django.db.models import FileField
+from django.urls import reverse
 from hypothesis import HealthCheck, Phase, event, settings
-from hypothesis import strategies as st
-from hypothesis.extra.django import from_field
+
+from tests.admin_forms import admin_url
+from tests.fuzz_values import raw
 
 settings.register_profile(
     "ci",
@@ -40,6 +44,11 @@ settings.register_profile(
 # reported at once, as found, instead of after minutes of search for its smallest form.
 settings.register_profile("triage", settings.get_profile("ci"), phases=[Phase.explicit, Phase.generate])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def examples(weight):
+    """A share of the profile's examples: `weight` times its max_examples."""
+    return settings(max_examples=max(1, round(settings.default.max_examples * weight)))
 
 
 # Faults known and being fixed (issue 13). While one is listed here, a server error it explains does not fail
@@ -86,236 +95,8 @@ def open_fault(surface, trace):
     return None
 
 
-# Requests as the server receives them: every value encoded to UTF-8 with lone surrogates kept as their
-# three-byte forms (a client can send any bytes; Django decodes them with replacement characters).
-def raw(value):
-    if isinstance(value, bytes):
-        return value
-    return str(value).encode("utf-8", "surrogatepass")
-
-
-# Hostile values. Each is what a browser, a script or an attacker can put in a query string or a form field.
-CONTROL_CHARACTERS = [chr(code) for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]]
-NONCHARACTERS = ["\ufffe", "\uffff", "\U0010ffff", "\U0001fffe"]
-LONE_SURROGATES = ["\ud800", "\udbff", "\udc00", "\udfff"]
-UNICODE_DIGITS = ["٣", "١٢٣", "۱۴", "１２", "２０１４", "𝟐𝟎𝟏𝟒", "²", "½", "Ⅻ", "৩", "߃", "๓"]
-CONFUSABLES = ["аdmin", "Тhe Guаrdian", "ｆｉｒｓｔ", "ſ", "ﬁrst", "İ", "ı", "K", "Å", "ⅼ", "ꓲ", "ǅ"]
-FORMATTING = [
-    "\u200b",
-    "\u200d",
-    "\u202e",
-    "\u2028",
-    "\u2029",
-    "\ufeff",
-    "\u00a0",
-    "\u3000",
-    "e\u0301",
-    "🏳️‍🌈",
-]
-BIG_INTEGERS = [2**31, 2**53 + 1, 2**63 - 1, 2**63, 2**64, -(2**63) - 1, -(2**64), 10**100]
-EDGE_MOMENTS = [
-    "0001-01-01",
-    "0001-01-01 00:00:00",
-    "0001-01-01T00:00:00-14:00",
-    "9999-12-31",
-    "9999-12-31 23:59",
-    "9999-12-31 23:59:59.999999",
-    "9999-12-31T23:59:59+14:00",
-    "10000-01-01",
-    "+10000-01-01",
-    "0000-00-00",
-    "2014-02-30",
-    "2014-13-01",
-    "-0001-01-01",
-    "24:00",
-    "23:59:60",
-    "99999",
-    "9999",
-    "10000",
-    "0",
-]
-NAMED = [
-    "",
-    " ",
-    "\t\r\n",
-    "null",
-    "None",
-    "undefined",
-    "NaN",
-    "-inf",
-    "1e309",
-    "-0",
-    "0x1F",
-    "1_000",
-    "true",
-    "on",
-    "[]",
-    "{}",
-    '{"a": [1, {"b": null}]}',
-    "' OR '1'='1' --",
-    '"; DROP TABLE press_coverage; --',
-    "%",
-    "_",
-    "\\",
-    "\\x00",
-    "%00",
-    "%ED%A0%80",
-    "../../../../etc/passwd",
-    "..",
-    "/",
-    "//example.com",
-    "javascript:alert(1)",
-    "?a=1&b=2#c",
-    "<script>alert(1)</script>",
-    "{{ request }}",
-    "{% debug %}",
-    "${7*7}",
-    "a" * 255,
-    "a" * 256,
-    "x" * 100_000,
-    "é" * 100_000,
-    "1" * 100_000,  # past the 4,300 digits int() reads
-    "x " * 600_000,  # past the 1 MB a PostgreSQL tsvector holds
-]
-HOSTILE_VALUES = [
-    *NAMED,
-    *CONTROL_CHARACTERS,
-    "a\x00b",
-    "\x00" * 1000,
-    *NONCHARACTERS,
-    *LONE_SURROGATES,
-    "a\ud800b",
-    *UNICODE_DIGITS,
-    *CONFUSABLES,
-    *FORMATTING,
-    *(str(number) for number in BIG_INTEGERS),
-    *EDGE_MOMENTS,
-]
-# Short pieces (not all single characters) that hostile values are strung from.
-HOSTILE_CHARACTERS = [
-    *CONTROL_CHARACTERS,
-    *NONCHARACTERS,
-    *LONE_SURROGATES,
-    *UNICODE_DIGITS,
-    *CONFUSABLES,
-    *FORMATTING,
-    "0",
-    "9",
-    "a",
-    "-",
-    "'",
-    '"',
-    "%",
-    "&",
-    "=",
-    "#",
-    "+",
-]
-
-
-def moments():
-    """Dates and times at both ends of the calendar, written as a browser or a script might."""
-    near_start = st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(1, 1, 2, 23, 59))
-    near_end = st.datetimes(min_value=datetime(9999, 12, 30), max_value=datetime.max)
-    writings = st.sampled_from(
-        [
-            lambda moment: moment.date().isoformat(),
-            lambda moment: moment.isoformat(),
-            lambda moment: moment.isoformat(sep=" ", timespec="minutes"),
-            lambda moment: f"{moment.isoformat()}+14:00",
-            lambda moment: f"{moment.isoformat()}-12:00",
-            lambda moment: moment.time().isoformat(),
-            lambda moment: str(moment.year),
-        ]
-    )
-    return st.builds(lambda moment, write: write(moment), near_start | near_end, writings)
-
-
-def huge_integers():
-    return st.one_of(st.integers(min_value=2**63 - 1), st.integers(max_value=-(2**63) - 1)).map(str)
-
-
 # gunicorn refuses a request line longer than this (its limit_request_line) before Django sees it.
 REQUEST_LINE_LIMIT = 4094
-SHORT_HOSTILE_VALUES = [value for value in HOSTILE_VALUES if len(raw(value)) <= 600] + ["x" * 1000, "é" * 300]
-
-
-# One of each kind the issue names, drawn first and most often: Hypothesis favours a strategy's first
-# branch and a list's first items, so a short derandomized run still meets every kind in every field.
-FIRST_VALUES = [
-    "\x00",
-    "a\x00b",
-    "\ud800",
-    "\x0b",
-    "٣",
-    "１２",
-    str(2**63),
-    str(-(2**63) - 1),
-    "9999-12-31 23:59",
-    "9999",
-    "0001-01-01",
-    "a" * 256,
-    "\ufffe",
-    "",
-    "x " * 600_000,
-]
-SHORT_FIRST_VALUES = [value for value in FIRST_VALUES if len(raw(value)) <= 600]
-
-
-def hostile_text(short=False):
-    """One hostile value: one of each kind, a named one, a short run of hostile characters, an edge moment, a
-    huge integer, two hostile values joined, or any text Hypothesis makes. `short`: none longer than fits in a
-    URL."""
-    named = st.sampled_from(SHORT_HOSTILE_VALUES if short else HOSTILE_VALUES)
-    first = st.sampled_from(SHORT_FIRST_VALUES if short else FIRST_VALUES)
-    return st.one_of(
-        first,
-        first,
-        first,  # a third of the draws: each kind often enough in a short run
-        named,
-        st.lists(st.sampled_from(HOSTILE_CHARACTERS), min_size=1, max_size=12).map("".join),
-        moments(),
-        huge_integers(),
-        st.tuples(named, named).map("".join),
-        st.text(max_size=30),
-    )
-
-
-def hostile_or(plausible, short=False):
-    """A hostile value, or one of the plausible values given (so that the other fields reach deeper code),
-    or a plausible value with hostile characters around it."""
-    if not plausible:
-        return hostile_text(short)
-    real = st.sampled_from(sorted({str(value) for value in plausible}))
-    return st.one_of(
-        hostile_text(short),
-        hostile_text(short),
-        real,
-        st.tuples(real, st.sampled_from(HOSTILE_CHARACTERS)).map("".join),
-        st.tuples(st.sampled_from(HOSTILE_CHARACTERS), real).map("".join),
-    )
-
-
-def as_form_value(value):
-    """A Python value Hypothesis made for a model field, written as a form field sends it."""
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value.total_seconds())
-    if isinstance(value, bool):
-        return "on" if value else ""
-    return "" if value is None else str(value)
-
-
-def field_values(model_field):
-    """Values the model field itself allows (hypothesis.extra.django's from_field: extremes of its range,
-    any character it takes) as form text, or nothing when the extra has no strategy for that field."""
-    try:
-        return from_field(model_field).map(as_form_value)
-    except Exception:  # the extra has no strategy for relations, generated fields and some others
-        return st.nothing()
 
 
 def query_string(pairs):
@@ -472,3 +253,95 @@ def differences(before, after):
             if pks:
                 lines.append(f"{table}: {kind} {pks[:10]}")
     return lines
+
+
+# Whole or none: what the admin meant to save is what the database holds.
+@contextmanager
+def recording_saves(model_admin):
+    """Records (form, formsets) each time the admin saves through save_related: what it meant to save."""
+    saved = []
+    original = model_admin.save_related
+
+    def save_related(request, form, formsets, change):
+        original(request, form, formsets, change)
+        saved.append((form, formsets))
+
+    model_admin.save_related = save_related
+    try:
+        yield saved
+    finally:
+        del model_admin.save_related
+
+
+def comparable(field, value):
+    if isinstance(field, FileField):
+        return str(value or "")
+    try:
+        return field.to_python(value)
+    except Exception:
+        return value
+
+
+def assert_stored_as_meant(obj):
+    """The row in the database holds every value the admin set on the object it saved."""
+    fields = [field for field in obj._meta.concrete_fields if not field.generated]
+    row = type(obj)._default_manager.filter(pk=obj.pk).values(*(field.attname for field in fields)).first()
+    assert row is not None, f"{type(obj).__name__} {obj.pk} was saved but is not in the database"
+    for field in fields:
+        stored = comparable(field, row[field.attname])
+        meant = comparable(field, getattr(obj, field.attname))
+        assert stored == meant, f"{type(obj).__name__}.{field.name}: stored {stored!r}, meant {meant!r}"
+
+
+def assert_whole(form, formsets, before, after):
+    """A save is whole: the row, every new and changed inline row, none of the deleted ones, the chosen
+    many-to-many rows, and a history entry."""
+    instance = form.instance
+    assert_stored_as_meant(instance)
+    for formset in formsets:
+        for obj in [*formset.new_objects, *(obj for obj, _ in formset.changed_objects)]:
+            assert_stored_as_meant(obj)
+        for obj in formset.deleted_objects:
+            assert not type(obj)._default_manager.filter(pk=obj.pk).exists(), f"{obj!r} was not deleted"
+    for field in instance._meta.many_to_many:
+        if (
+            field.name in form.cleaned_data
+            and field.name in form.fields
+            and not form.fields[field.name].disabled
+        ):
+            stored = set(getattr(instance, field.name).values_list("pk", flat=True))
+            assert stored == {item.pk for item in form.cleaned_data[field.name]}, field.name
+    log = LogEntry._meta.db_table
+    assert set(after[log]) - set(before[log]), "saved without a history entry"
+
+
+def assert_shown_without_error(client, obj):
+    """What was saved is then shown, without a server error, wherever it appears: its page and card on the
+    site (staff see drafts), the feed, the sitemap, the home page, its admin list and history."""
+    paths = ["/", reverse("press:coverage-feed"), reverse("sitemap")]
+    # No page of its own, or none yet (a claim not cited yet): the admin's "View on site" says 404.
+    with suppress(AttributeError):
+        paths.append(obj.get_absolute_url().split("#")[0])
+    if getattr(obj, "slug", None) and hasattr(obj, "card_url"):
+        paths.append(obj.card_url)
+    paths += [admin_url(type(obj), "changelist"), admin_url(type(obj), "history", obj.pk)]
+    for path in paths:
+        response = send(client, "GET", path)
+        assert_no_server_error(response, "public" if "/admin/" not in path else "admin", "GET", path, [])
+
+
+def check_write(response, surface, method, path, pairs, before, saved=()):
+    """No server error; and the change is whole when the admin saved and redirected, none at all otherwise."""
+    after = snapshot()
+    assert_no_server_error(response, surface, method, path, pairs)
+    if after is None:
+        return  # the transaction broke: the server error above is the fault (a listed open one)
+    if saved and response.status_code == 302:
+        form, formsets = saved[-1]
+        assert_whole(form, formsets, before, after)
+    elif response is not None and response.status_code != 302:
+        changed = differences(before, after)
+        assert not changed, (
+            f"Answered {response.status_code} but changed the database:\n{changed}\n"
+            f"{method} {path} {pairs!r:.2000}\n{trace_of(response)[-2000:]}"
+        )

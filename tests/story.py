@@ -50,6 +50,9 @@ EDITABLE_MODELS = [
     if issubclass(model, AuditedModel)
 ]
 
+# Every model of people and press, whose rows the story's fixtures hold.
+APP_MODELS = [model for label in ("people", "press") for model in apps.get_app_config(label).get_models()]
+
 PASSWORD = "a long test password"
 
 

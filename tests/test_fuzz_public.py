@@ -11,15 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzz import (
-    HOSTILE_CHARACTERS,
-    assert_no_server_error,
-    hostile_or,
-    hostile_text,
-    isolated,
-    raw,
-    send,
-)
+from tests.fuzz import assert_no_server_error, isolated, send
+from tests.fuzz_values import HOSTILE_CHARACTERS, hostile_or, hostile_text, raw
 from tests.story import new_staff_member
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +37,7 @@ def public_patterns(patterns=None, namespace=""):
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(entry, URLResolver):
             if entry.app_name == "admin":
-                continue  # the admin site: tests/test_fuzz_admin.py
+                continue  # the admin site: tests/test_fuzz_admin_*.py
             prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from public_patterns(entry.url_patterns, prefix)
         elif isinstance(entry, URLPattern):
