@@ -84,8 +84,7 @@ class Quote(Cited):
         return f"{self.speaker_display}: “{passages.excerpt(self.words, 60)}”"
 
     def get_absolute_url(self):
-        """The cited passage's place on its piece's page. Raises Http404 while the claim is uncited: it is on
-        no page then, and the admin's "View on site" (contenttypes' shortcut view) answers 404, not 500."""
+        """The cited passage's place on its piece's page. Raises NotOnSiteYet while the claim is uncited."""
         return self.cited_passage().get_absolute_url()
 
     @property
@@ -291,6 +290,5 @@ class Fact(Cited):
         return self.statement
 
     def get_absolute_url(self):
-        """The cited passage's place on its piece's page. Raises Http404 while the claim is uncited: it is on
-        no page then, and the admin's "View on site" (contenttypes' shortcut view) answers 404, not 500."""
+        """The cited passage's place on its piece's page. Raises NotOnSiteYet while the claim is uncited."""
         return self.cited_passage().get_absolute_url()

@@ -140,6 +140,12 @@ class ClaimQuerySet(SourceLinked):
         return self.filter(live("passage__coverage__"))
 
 
+class NotOnSiteYet(Http404, AttributeError):
+    """An uncited claim's get_absolute_url(): it is on no page of the site yet. An AttributeError, as code
+    asking a row without a page for its URL expects; an Http404, so that a view asking for it (contenttypes'
+    shortcut behind the admin's "View on site" address) answers 404 rather than 500."""
+
+
 class Cited(AuditedModel):
     """A claim drawn from coverage: it points at the exact passage of the piece it rests on.
 
@@ -173,9 +179,10 @@ class Cited(AuditedModel):
         abstract = True
 
     def cited_passage(self):
-        """The Passage this claim cites; raises Http404 while it cites none (an uncited claim has no page)."""
+        """The Passage this claim cites; raises NotOnSiteYet while it cites none (an uncited claim has no
+        page)."""
         if self.passage_id is None:
-            raise Http404("An uncited claim is on no page of the site yet.")
+            raise NotOnSiteYet("An uncited claim is on no page of the site yet.")
         return self.passage
 
     @property
