@@ -14,7 +14,7 @@ import pytest
 from django.core.files.storage import FileSystemStorage, default_storage
 from PIL import Image
 
-from editorial import images
+from editorial import images, pictures
 from people.admin import PersonAdmin
 from tests.admin_forms import sent_back
 from tests.pictures import CAMERA, camera_exif, picture, stored_files, upload
@@ -89,7 +89,7 @@ def test_a_picture_that_cannot_be_converted_is_refused_and_nothing_is_stored(
     def encoder_refuses(*args):
         raise ValueError("encoding error 5: Image size exceeds WebP limit of 16383 pixels")
 
-    monkeypatch.setattr(images, "encode_rendition", encoder_refuses)
+    monkeypatch.setattr(pictures, "encode_rendition", encoder_refuses)
 
     response = upload(editor_client, director, picture())
 
