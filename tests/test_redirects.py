@@ -3,6 +3,8 @@ the new one, and one that is deleted answers 410 Gone with a page saying so. Dra
 The page cache is on (as in production): it neither hides a redirect nor keeps a 301 or 410."""
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.test import Client
@@ -208,3 +210,16 @@ def test_the_sitemap_lists_neither_redirected_nor_removed_addresses(client):
     assert "http://testserver/coverage/b/" in sitemap
     assert OLD not in sitemap
     assert "/people/someone/" not in sitemap
+
+
+def test_the_migrations_name_the_site_and_give_editors_every_right_on_redirects():
+    def rights(group):
+        return set(
+            Group.objects.get(name=group)
+            .permissions.filter(content_type__app_label="redirects")
+            .values_list("codename", flat=True)
+        )
+
+    assert Site.objects.get_current().name == settings.SITE_NAME
+    assert rights("Editors") == {"view_redirect", "add_redirect", "change_redirect", "delete_redirect"}
+    assert rights("Contributors") == {"view_redirect"}

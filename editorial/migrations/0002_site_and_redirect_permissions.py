@@ -1,14 +1,15 @@
 """The one Site that redirects belong to, named after the press room, and who may edit redirects.
 
 Editors view, add, change and delete redirects (the admin's Redirects list; the site writes them itself as
-pages move or go, editorial.redirects); Contributors view them, to see where an old address leads. The Site is
-made here rather than by django.contrib.sites' post_migrate default ("example.com"), so that its name says what
-it is; its domain is not used for links (config/settings/base.py, SITE_ID). Running it again, or on a database
-where the Site exists, only renames it: `make run` on an existing database keeps its redirects.
+pages move or go, editorial.redirects); Contributors view them, to see where an old address leads. The Site
+is made here rather than by django.contrib.sites' post_migrate default ("example.com"), so that its name says
+what it is; its domain is used for no link (config/settings/base.py, SITE_ID). A Site already there is left
+as it is.
 """
 
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
+from django.core.management.color import no_style
 from django.db import migrations
 
 GROUPS = {
@@ -20,12 +21,13 @@ GROUPS = {
 def name_site_and_grant(apps, schema_editor):
     database = schema_editor.connection.alias
     Site = apps.get_model("sites", "Site")
-    site = Site.objects.using(database).filter(pk=settings.SITE_ID).first()
-    if site is None:
+    if not Site.objects.using(database).filter(pk=settings.SITE_ID).exists():
         Site.objects.using(database).create(pk=settings.SITE_ID, domain="localhost", name=settings.SITE_NAME)
-    else:
-        site.name = settings.SITE_NAME
-        site.save(using=database, update_fields=["name"])
+        # An explicit key leaves PostgreSQL's sequence behind: reset it, as django.contrib.sites' own default
+        # does, so that a Site added later in the admin gets a free key.
+        with schema_editor.connection.cursor() as cursor:
+            for command in schema_editor.connection.ops.sequence_reset_sql(no_style(), [Site]):
+                cursor.execute(command)
     # Permissions are normally made after all migrations have run; the groups need them now.
     app_config = apps.get_app_config("redirects")
     models_module = getattr(app_config, "models_module", None)
@@ -44,7 +46,7 @@ def name_site_and_grant(apps, schema_editor):
 
 
 def take_back(apps, schema_editor):
-    # The groups' other rights and the Site stay: other migrations grant those, and redirects may use the Site.
+    # The groups' other rights stay (other migrations grant them), and so does the Site, which redirects use.
     database = schema_editor.connection.alias
     Permission = apps.get_model("auth", "Permission")
     for group in apps.get_model("auth", "Group").objects.using(database).filter(name__in=GROUPS):
