@@ -4,10 +4,9 @@ press) mounted at the root; every published model's pages are in the sitemap.
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from editorial.sitemaps import PagesSitemap, PublishedSitemap
+from editorial.sitemaps import PagesSitemap, PublishedSitemap, sitemap
 from people.models import Neighbourhood, Organization, Person, Place
 from press.models import Coverage, Outlet, Work
 

@@ -5,8 +5,9 @@ from django.apps import AppConfig
 
 class EditorialConfig(AppConfig):
     """What editors do to any row, whatever app it is in. Ready, it connects the public page cache to
-    every change the site shows, and makes the admins that libraries register (auth, django-axes) refuse
-    bad addresses and posts as ours do: admin.autodiscover() has run by then, in the admin's ready()."""
+    every change the site shows and the redirects (editorial.redirects) to every page that moves or goes, and
+    makes the admins that libraries register (auth, django-axes, redirects, sites) refuse bad addresses and
+    posts as ours do: admin.autodiscover() has run by then, in the admin's ready()."""
 
     name = "editorial"
     verbose_name = "Editorial"
@@ -14,10 +15,11 @@ class EditorialConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        from editorial import pagecache
+        from editorial import pagecache, redirects
         from editorial.admin.hardening import harden_registered_admins
         from editorial.admin.library import mend_library_admins
 
         pagecache.connect_signals()
+        redirects.connect_signals()
         mend_library_admins(admin.site)
         harden_registered_admins(admin.site)

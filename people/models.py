@@ -10,10 +10,11 @@ from django.db.models import Q
 from editorial.images import IllustratedModel, image_constraints
 from editorial.links import slug_url
 from editorial.models import AuditedModel, NaturalKeyManager, PublishableModel, SocialCardMixin
+from editorial.redirects import RedirectedPage
 from editorial.validators import WithinCalendar, calendar_constraint, publication_constraints
 
 
-class Person(SocialCardMixin, IllustratedModel, PublishableModel):
+class Person(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableModel):
     """One person, whatever their roles: who made or appears in the film, who wrote or was quoted, who
     recommends places. Public page /people/<slug>/ (people:person-detail), listed at /people/; edited in
     the admin under People and places > People.
@@ -57,7 +58,7 @@ class Person(SocialCardMixin, IllustratedModel, PublishableModel):
         super().save(*args, **kwargs)
 
 
-class Organization(PublishableModel):
+class Organization(RedirectedPage, PublishableModel):
     """A label, school, nonprofit or company the sources name (Wren, the label that made the film).
     Public page /organizations/<slug>/ with its works and the facts that name it.
     """
@@ -95,7 +96,7 @@ class NeighbourhoodQuerySet(models.QuerySet):
         return self.all()
 
 
-class Neighbourhood(AuditedModel):
+class Neighbourhood(RedirectedPage, AuditedModel):
     """A Los Angeles neighbourhood (or another city's, see city) where places of the guide are. Reference
     data: no publication status. Public page /neighbourhoods/<slug>/ with its places and facts.
     """
@@ -116,7 +117,7 @@ class Neighbourhood(AuditedModel):
         return slug_url("people:neighbourhood-detail", self.slug)
 
 
-class Place(SocialCardMixin, IllustratedModel, PublishableModel):
+class Place(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableModel):
     """A place the director recommends: restaurant, shop, bookstore or museum, with its neighbourhood,
     optional checked address and coordinates (WGS 84 degrees), and whether it still trades as of
     last_checked. Public page /places/<slug>/; /places/ is the L.A. guide, by category in guide_order.

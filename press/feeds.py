@@ -3,7 +3,7 @@ text holds."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils import feedgenerator
 
 from editorial.validators import without_control_characters
@@ -40,13 +40,34 @@ class LatestCoverageFeed(Feed):
 
     feed_type = XmlSafeRssFeed
     title = f"{settings.SITE_NAME}: coverage"
-    link = reverse_lazy("press:coverage-list")
     description = (
         f"The newest coverage of {settings.FILM_TITLE} added to the press room, each with its source."
     )
 
-    def items(self):
-        return Coverage.objects.published().select_related("outlet")[:50]
+    # Every link is made absolute here with the request's host, as the pages' canonical links are: Django's
+    # Feed would prefix the domain of the sites framework's Site (installed for redirects), not the host.
+
+    def get_object(self, request, *args, **kwargs):
+        """The request itself: what link(), feed_url() and items() make their absolute links with."""
+        return request
+
+    def link(self, request):
+        """The coverage list's absolute address."""
+        return request.build_absolute_uri(reverse("press:coverage-list"))
+
+    def feed_url(self, request):
+        """The feed's own absolute address, without a query string."""
+        return request.build_absolute_uri(request.path)
+
+    def items(self, request):
+        """The 50 pieces, each with its absolute address as `feed_link`."""
+        pieces = list(Coverage.objects.published().select_related("outlet")[:50])
+        for piece in pieces:
+            piece.feed_link = request.build_absolute_uri(piece.get_absolute_url())
+        return pieces
+
+    def item_link(self, coverage):
+        return coverage.feed_link
 
     def item_title(self, coverage):
         return coverage.headline

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.urls import reverse
+from django.utils import timezone
 
 from press.models import Coverage, Work
 from tests.story import FILM
@@ -103,7 +104,8 @@ def add_fields(data, form):
             continue  # a file input sends nothing unless a file is chosen
         value = bound.value()
         if isinstance(bound.field.widget, AdminSplitDateTime):
-            moment = value if isinstance(value, datetime) else None
+            # The widget shows a stored (UTC) time in the current time zone, and the form reads it back so.
+            moment = timezone.localtime(value) if isinstance(value, datetime) else None
             data[f"{bound.html_name}_0"] = moment.date().isoformat() if moment else ""
             data[f"{bound.html_name}_1"] = moment.time().isoformat() if moment else ""
         elif isinstance(value, bool):

@@ -92,7 +92,7 @@ def test_publishing_unpublishing_and_deleting_reach_cached_pages(visitor, editor
     assert visitor.get(draft.get_absolute_url()).status_code == 200
     deleted = editor_client.post(admin_url(Coverage, "delete", draft.pk), {"post": "yes"})
     assert deleted.status_code == 302
-    assert visitor.get(draft.get_absolute_url()).status_code == 404
+    assert visitor.get(draft.get_absolute_url()).status_code == 410  # Gone (editorial.redirects)
     assert "A new piece about First Kiss" not in visitor.get("/coverage/").content.decode()
 
 

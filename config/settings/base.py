@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Old addresses of moved or deleted pages (editorial.redirects); redirects need the sites framework.
+    "django.contrib.sites",
+    "django.contrib.redirects",
     "django.contrib.postgres",
     "django_filters",
     "axes",
@@ -107,6 +110,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside the page cache, which stores 200s only: a cached page never reaches it, and it queries only on a
+    # 404, answering 301 or 410 for an address a moved or deleted page left (editorial.redirects).
+    "editorial.redirects.RedirectFallbackMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -234,6 +240,11 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 # and a text of several megabytes, still bounded against a flood of fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 50_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+
+# The one Site of django.contrib.sites, which redirects belong to. Its domain is not used for links: the
+# sitemap and the feed take the host of the request, as every other absolute link does (editorial/sitemaps.py,
+# press/feeds.py).
+SITE_ID = 1
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

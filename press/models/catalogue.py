@@ -6,12 +6,13 @@ from django.db.models import F, Q
 from editorial.images import IllustratedModel, image_constraints
 from editorial.links import slug_url
 from editorial.models import AuditedModel, NaturalKeyManager, PublishableModel, SocialCardMixin, live
+from editorial.redirects import RedirectedPage
 from editorial.validators import publication_constraints
 from people.models import Organization, Person
 from press.models.provenance import SourceLinked
 
 
-class Outlet(PublishableModel):
+class Outlet(RedirectedPage, PublishableModel):
     """A newspaper, magazine, blog, website, video platform or social news site that published coverage (or
     where the film was posted), with the outlet it belongs to (Pret-a-Reporter is The Hollywood Reporter's
     blog). Public page /outlets/<slug>/ (press:outlet-detail) with its coverage.
@@ -59,7 +60,7 @@ class Outlet(PublishableModel):
         return slug_url("press:outlet-detail", self.slug)
 
 
-class Work(SocialCardMixin, IllustratedModel, PublishableModel):
+class Work(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableModel):
     """A film the press room is about: First Kiss (a short film) and the feature "Forever". Public page
     /films/<slug>/ with its credits, view milestones (chart and table), appearances and coverage; its social
     card is of kind "film".

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from editorial.images import IllustratedModel, image_constraints
 from editorial.links import slug_url
 from editorial.models import AuditedModel, NaturalKeyManager, PublishableModel, SocialCardMixin, live
+from editorial.redirects import RedirectedPage
 from editorial.validators import publication_constraints
 from people.models import Organization, Person, Place
 from press import passages
@@ -35,7 +36,7 @@ class CoverageQuerySet(models.QuerySet):
         return self.defer("text", "search_document")
 
 
-class Coverage(SocialCardMixin, IllustratedModel, PublishableModel, VaguelyDated):
+class Coverage(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableModel, VaguelyDated):
     """One piece the press published about the film: headline, outlet, authors, date with its precision,
     kind, stance, summary and stored text (which passages cite and search reads), and the people, places,
     works and organizations it mentions. Public page /coverage/<slug>/ with its text, cited passages
