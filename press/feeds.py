@@ -1,5 +1,5 @@
-"""The RSS feed of coverage (/coverage/feed/): the newest published pieces, safe for XML whatever their
-text holds."""
+"""The feeds of coverage, RSS 2.0 at /coverage/feed/ and Atom at /coverage/feed/atom/: the newest published
+pieces with when each went public and last changed, safe for XML whatever their text holds."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -21,10 +21,10 @@ def xml_safe(value):
     return value
 
 
-class XmlSafeRssFeed(feedgenerator.Rss201rev2Feed):
-    """RSS 2.0 that leaves out what XML 1.0 cannot carry, from the channel and from every item: a row
-    stored before editors' text was cleaned on save (or written by other means) must not take the feed
-    down for everyone, as Django's XML writer refuses such characters with an exception."""
+class XmlSafeFeedMixin:
+    """A Django feed generator that leaves out what XML 1.0 cannot carry, from the channel and from every
+    item: a row stored before editors' text was cleaned on save (or written by other means) must not take
+    the feed down for everyone, as Django's XML writer refuses such characters with an exception."""
 
     def write(self, outfile, encoding):
         """Writes the feed as Django does, after cleaning every value of the channel and its items."""
@@ -33,9 +33,18 @@ class XmlSafeRssFeed(feedgenerator.Rss201rev2Feed):
         super().write(outfile, encoding)
 
 
+class XmlSafeRssFeed(XmlSafeFeedMixin, feedgenerator.Rss201rev2Feed):
+    """RSS 2.0, XML-safe (XmlSafeFeedMixin). Each item's <pubDate> only: RSS 2.0 has no element for the
+    last change, so Django's generator leaves updateddate out."""
+
+
+class XmlSafeAtomFeed(XmlSafeFeedMixin, feedgenerator.Atom1Feed):
+    """Atom 1.0 (RFC 4287), XML-safe (XmlSafeFeedMixin): each entry's <published> and <updated>."""
+
+
 class LatestCoverageFeed(Feed):
     """RSS 2.0 of the 50 first published pieces in the coverage list's order (newest date first, undated
-    last): headline, outlet and date with the summary, the outlet as author.
+    last): headline, outlet and date with the summary, the outlet as author, when it went public.
     """
 
     feed_type = XmlSafeRssFeed
@@ -81,3 +90,21 @@ class LatestCoverageFeed(Feed):
         not read, which would cost a query per item.
         """
         return coverage.outlet_display
+
+    def item_pubdate(self, coverage):
+        """When the piece went public on the site (an aware datetime): its published_at, or, when none was
+        set (public at once), when the row was made."""
+        return coverage.published_at or coverage.created_at
+
+    def item_updateddate(self, coverage):
+        """When the row last changed (an aware datetime, updated_at): Atom's <updated>; RSS has no place
+        for it."""
+        return coverage.updated_at
+
+
+class LatestCoverageAtomFeed(LatestCoverageFeed):
+    """The same pieces as LatestCoverageFeed in Atom 1.0, which carries each entry's last change (<updated>)
+    beside when it went public (<published>); the description becomes the Atom subtitle."""
+
+    feed_type = XmlSafeAtomFeed
+    subtitle = LatestCoverageFeed.description
