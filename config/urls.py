@@ -1,12 +1,13 @@
-"""The root URLconf: the admin (with its site titles), sitemap.xml, then each app's URLs (editorial, people,
-press) mounted at the root; every published model's pages are in the sitemap.
+"""The root URLconf: the admin (with its site titles), the sitemap index (sitemap.xml) and its sections
+(sitemap-<section>.xml), then each app's URLs (editorial, people, press) mounted at the root; every published
+model's pages are in the sitemap.
 """
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from editorial.sitemaps import PagesSitemap, PublishedSitemap, sitemap
+from editorial.sitemaps import PagesSitemap, PublishedSitemap, index, sitemap
 from people.models import Neighbourhood, Organization, Person, Place
 from press.models import Coverage, Outlet, Work
 
@@ -15,7 +16,15 @@ admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "What editors keep"
 
 SITEMAPS = {
-    "pages": PagesSitemap(["press:home", "press:coverage-list", "people:person-list", "people:place-list"]),
+    # Each fixed page with the models it lists, for its lastmod.
+    "pages": PagesSitemap(
+        {
+            "press:home": [Work, Coverage],
+            "press:coverage-list": [Coverage],
+            "people:person-list": [Person],
+            "people:place-list": [Place],
+        }
+    ),
     **{
         model._meta.model_name: PublishedSitemap(model)
         for model in (Work, Coverage, Person, Place, Outlet, Organization, Neighbourhood)
@@ -24,7 +33,8 @@ SITEMAPS = {
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("", include("editorial.urls")),
     path("", include("people.urls")),
     path("", include("press.urls")),

@@ -10,6 +10,8 @@ it is about; with save=False a builder returns the row unsaved, for bulk_create 
 Model.objects.create() naming every field: those rows have nothing worth a default.
 """
 
+import xml.etree.ElementTree as ElementTree
+
 from django.apps import apps
 from django.contrib.auth.models import Group, User
 
@@ -169,3 +171,16 @@ def add_rows(count, start=0):
     Coverage.cites.through.objects.bulk_create(
         Coverage.cites.through(from_coverage=coverage, to_coverage=interview) for coverage in pieces
     )
+
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_sections(client):
+    """The body (bytes) of every sitemap page the index /sitemap.xml lists, fetched with client (a Django
+    test client) as a crawler would: the index's absolute links, read back as paths with their query."""
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    return [
+        client.get(location.text.removeprefix("http://testserver")).content
+        for location in index.iter(f"{SITEMAP_NS}loc")
+    ]

@@ -28,7 +28,10 @@ PAGES = [
     f"/organizations/{WREN}/",
     f"/neighbourhoods/{SILVER_LAKE}/",
     "/coverage/feed/",
+    "/coverage/feed/atom/",
     "/sitemap.xml",
+    "/sitemap-pages.xml",
+    "/sitemap-coverage.xml",
 ]
 
 

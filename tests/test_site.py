@@ -16,7 +16,17 @@ from editorial.links import slug_url
 from people.models import Place
 from press.charts import milestone_chart
 from press.models import Coverage, Milestone
-from tests.story import ARTICLE, DIRECTOR, FILM, GUARDIAN_COLUMN, PRET_A_REPORTER, Q_AND_A, SPERANZA, WREN
+from tests.story import (
+    ARTICLE,
+    DIRECTOR,
+    FILM,
+    GUARDIAN_COLUMN,
+    PRET_A_REPORTER,
+    Q_AND_A,
+    SPERANZA,
+    WREN,
+    sitemap_sections,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -199,8 +209,13 @@ def test_the_feed_lists_published_coverage(client):
 def test_the_sitemap_lists_every_published_page(client):
     Coverage.objects.filter(slug=GUARDIAN_COLUMN).update(status="draft")
 
-    root = ElementTree.fromstring(client.get("/sitemap.xml").content)
-    locations = {element.text for element in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    locations = {
+        element.text
+        for section in sitemap_sections(client)
+        for element in ElementTree.fromstring(section).iter(
+            "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+        )
+    }
 
     assert "http://testserver/" in locations
     assert "http://testserver/places/" in locations
