@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from config.urls import SITEMAPS
 from tests.fuzz import assert_no_server_error, isolated, send
 from tests.fuzz_values import HOSTILE_CHARACTERS, hostile_or, hostile_text, raw
 from tests.story import new_staff_member
@@ -50,7 +51,7 @@ PUBLIC_VIEWS = dict(public_patterns())
 @functools.cache
 def real_paths():
     """{view name: [path]} from every row of the story with a page or a card, drafts included (staff see
-    them; visitors get a 404), and every page that takes no argument."""
+    them; visitors get a 404), every sitemap section, and every page that takes no argument."""
     paths = {}
 
     def add(path):
@@ -67,6 +68,8 @@ def real_paths():
                 add(instance.get_absolute_url().split("#")[0])
                 if hasattr(instance, "card_url"):
                     add(instance.card_url)
+    for section in SITEMAPS:
+        add(reverse("sitemap-section", kwargs={"section": section}))
     return paths
 
 
