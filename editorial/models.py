@@ -4,6 +4,7 @@ name instead of by id, and social cards. Abstract models: no table of theirs. Th
 loader's own record, LoadedStoryRow."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -174,3 +175,66 @@ class LoadedStoryRow(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.natural_key}"
+
+
+class Draft(models.Model):
+    """A change to a row on the site, saved but not public: the row as the change would leave it, kept as a
+    reversion Revision (one Version per row: the row and its inline rows) beside the version it was made
+    from, and applied (what it changed from that version) only when an editor publishes it.
+    Every draft save is a Draft of its own; the newest open one (draft or submitted) is the one
+    the change form and the staff preview show, the older ones stay in the history as "superseded"."""
+
+    class State(models.TextChoices):
+        """Where a draft is: open (draft, submitted for review) or closed (superseded by a newer draft,
+        published, discarded)."""
+
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for review"
+        SUPERSEDED = "superseded", "Superseded by a newer draft"
+        PUBLISHED = "published", "Published"
+        DISCARDED = "discarded", "Discarded"
+
+    OPEN = [State.DRAFT, State.SUBMITTED]
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=191, help_text="The primary key of the row it changes.")
+    revision = models.OneToOneField("reversion.Revision", on_delete=models.CASCADE, related_name="draft")
+    base_revision = models.ForeignKey(
+        "reversion.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The version the draft was made from: publishing applies only what the draft changed from "
+        "it, so what changed on the row since is kept.",
+    )
+    state = models.CharField(max_length=12, choices=State, default=State.DRAFT)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-revision__date_created", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "state"], name="draft_of_row")]
+
+    def __str__(self):
+        return f"{self.get_state_display()} of {self.content_type.name} {self.object_id}"
+
+    @classmethod
+    def open_for(cls, obj):
+        """The open draft of obj (a model instance), the newest, with its revision and user; or None."""
+        return (
+            cls.objects.filter(
+                content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk), state__in=cls.OPEN
+            )
+            .select_related("revision__user")
+            .first()
+        )
+
+    def close(self, state, user):
+        """Closes this draft and every older open one of its row as state (superseded, published or
+        discarded), by user, now (UTC)."""
+        Draft.objects.filter(
+            content_type=self.content_type, object_id=self.object_id, state__in=self.OPEN
+        ).update(state=state, closed_at=timezone.now(), closed_by=user)

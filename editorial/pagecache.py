@@ -12,6 +12,7 @@ previews only they can see, never are.
 import hashlib
 import os
 import time
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
@@ -101,6 +102,11 @@ def start_new_version(next_change=None):
     return state
 
 
+# Set while rows change only in a transaction that is always rolled back (a draft shown, a restore
+# rehearsed: editorial.versions.in_rolled_back_copy): no page changes, so none is dropped.
+held_back = ContextVar("pagecache_held_back", default=False)
+
+
 def content_changed(sender, instance=None, **kwargs):
     """The receiver of post_save, post_delete and m2m_changed: for a row of an AuditedModel, starts a new
     content version now and again once the transaction commits (once per transaction); other senders and
@@ -109,6 +115,8 @@ def content_changed(sender, instance=None, **kwargs):
     # Every row editors keep may show on a page; the through rows of a many-to-many change come with the
     # row whose relation changed as instance.
     if not isinstance(instance, AuditedModel) or kwargs.get("action", "post_").startswith("pre_"):
+        return
+    if held_back.get():
         return
     # At once, so that this request and this transaction's own reads see fresh pages; the scheduled time of
     # the row itself is enough to stay right until the full recount after commit.

@@ -11,16 +11,19 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from editorial import cards
-from editorial.models import SocialCardMixin
+from editorial.models import Draft, SocialCardMixin
 from editorial.seo import page_meta, visible
+from editorial.versions import RestoreRefused, in_rolled_back_copy, restore
 
 
 class PublishedDetailView(DetailView):
     """The public page of one row, found by its slug in the URL.
 
     Visitors get it once the row is published (a 404 before); staff also get drafts, to preview them, with
-    the draft banner (`draft` in the context, see base.html). The page's title, description, card and
-    structured data come from get_page_meta(). GET and HEAD only: anything else is a 405."""
+    the draft banner (`draft` in the context, see base.html), and a row on the site as its open Draft (of
+    editorial.models) would leave it, with a banner saying the public sees the published version.
+    The page's title, description, card and structured data come from get_page_meta(). GET and HEAD only:
+    anything else is a 405."""
 
     http_method_names = ["get", "head"]
 
@@ -32,9 +35,30 @@ class PublishedDetailView(DetailView):
         optionally og_type, card_url and structured_data (a schema.org dict)."""
         raise NotImplementedError
 
+    def get(self, request, *args, **kwargs):
+        """The page; for staff, a row with an open draft is shown as the draft leaves it (the rows are changed
+        in a transaction rolled back once the page is rendered, so nothing else sees it)."""
+        if not request.user.is_staff:
+            return super().get(request, *args, **kwargs)
+        self.object = self.get_object()
+        draft = Draft.open_for(self.object) if hasattr(self.object, "is_published") else None
+        if draft is None:
+            return self.render_to_response(self.get_context_data(object=self.object))
+        with in_rolled_back_copy():
+            try:
+                restore(draft.revision, self.object, request.user, base=draft.base_revision)
+                self.object = self.get_queryset().get(pk=self.object.pk)
+                self.draft_preview = draft
+            except (RestoreRefused, type(self.object).DoesNotExist):
+                pass
+            response = self.render_to_response(self.get_context_data(object=self.object))
+            response.render()
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["draft"] = not getattr(self.object, "is_published", True)
+        context["draft_preview"] = getattr(self, "draft_preview", None)
         return {**context, **page_meta(self.request, **self.get_page_meta())}
 
 

@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "axes",
+    # Versions of every save, compared and restored (editorial.versions).
+    "reversion",
+    "reversion_compare",
     "editorial.apps.EditorialConfig",
     "people",
     "press",

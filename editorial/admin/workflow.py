@@ -8,12 +8,15 @@ from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import model_ngettext
+from django.core.exceptions import PermissionDenied
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from reversion.errors import RevertError
 
 from editorial.admin.hardening import HardenedAdmin
+from editorial.admin.versions import DraftsAdmin, VersionedAdmin
 from editorial.models import AuditedModel, PublicationStatus, live
 
 AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
@@ -49,8 +52,9 @@ def shown_value(field, value):
     return f"“{Truncator(str(value)).chars(60)}”"
 
 
-class AuditedAdmin(HardenedAdmin, admin.ModelAdmin):
-    """Stamps who made and changed each row (shown read-only) and writes what changed into its history."""
+class AuditedAdmin(HardenedAdmin, VersionedAdmin):
+    """Stamps who made and changed each row (shown read-only), writes what changed into its history, and keeps
+    a version of every save (VersionedAdmin)."""
 
     show_facets = admin.ShowFacets.ALWAYS
     list_per_page = 50
@@ -200,11 +204,12 @@ def to_review(obj):
     return True
 
 
-class PublishableAdmin(AuditedAdmin):
+class PublishableAdmin(DraftsAdmin, AuditedAdmin):
     """The newsroom's workflow: contributors write drafts and submit them; editors publish, unpublish, and
     decide what is featured. A contributor cannot publish by any route: the status field offers them only
     draft and in review, publisher-only fields are read-only to them, the actions need the publish
-    permission, and a row already on the site is theirs to view, not to change."""
+    permission, and a row already on the site they change only as a draft (DraftsAdmin) that an editor
+    publishes."""
 
     actions = ["publish", "unpublish", "submit_for_review"]
     # How messages count rows, when the model's own names read badly with a number ("2 coverage").
@@ -221,10 +226,31 @@ class PublishableAdmin(AuditedAdmin):
         """Django's check, and for a published row only with the publish permission as well."""
         if not super().has_change_permission(request, obj):
             return False
-        # A contributor's change to a published row would go public unreviewed.
+        # A contributor's change to a published row would go public unreviewed: only the change form's
+        # drafting mode (DraftsAdmin.change_view) lets them work on it, and it saves drafts only.
         return (
-            obj is None or obj.status != PublicationStatus.PUBLISHED or self.has_publish_permission(request)
+            obj is None
+            or obj.status != PublicationStatus.PUBLISHED
+            or self.has_publish_permission(request)
+            or getattr(request, "drafting", None) == obj.pk
         )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """The restore page (VersionedAdmin's). A user without the publish permission may restore only a
+        version in which the row was not on the site and that holds no other row of this model (an
+        action's revision holds each row it changed, and restoring it would put them all back):
+        PermissionDenied otherwise, since the restore would publish or change a row on the site."""
+        if not self.has_publish_permission(request):
+            _obj, version = self.version_or_404(request, object_id, version_id)
+            same_model = version.revision.version_set.filter(content_type_id=version.content_type_id)
+            for held in same_model:
+                try:
+                    status = held.field_dict.get("status")
+                except RevertError:
+                    status = None  # VersionedAdmin says the version no longer loads
+                if held.object_id != version.object_id or status == PublicationStatus.PUBLISHED:
+                    raise PermissionDenied
+        return super().revision_view(request, object_id, version_id, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         """The read-only fields, plus publisher_fields for a user without the publish permission."""

@@ -13,6 +13,7 @@ source is refused. Errors: CommandError naming the file, the object and the fiel
 
 from collections import Counter
 
+import reversion
 from django.core.management.base import CommandError
 from django.db import transaction
 
@@ -32,7 +33,9 @@ class Command(fixtures.StoryCommand):
         try:
             files = fixtures.fixture_files(paths)
             rows = fixtures.read_story(files)
-            with transaction.atomic(using=database):
+            # One version of every row it writes, so the first edit can be compared with the story's words.
+            with transaction.atomic(using=database), reversion.create_revision(using=database):
+                reversion.set_comment("Loaded from the story (load_story).")
                 outcomes = story.load(rows, database)
         except fixtures.FixtureError as error:
             raise CommandError(f"{error}\nNothing was loaded: the database is as it was.") from None

@@ -11,6 +11,7 @@ database changed between the listing and the answer. Every restored row passes f
 Errors: CommandError naming the file, the object and the field of a bad fixture; nothing is changed then.
 """
 
+import reversion
 from django.core.management.base import CommandError
 from django.db import transaction
 
@@ -63,7 +64,9 @@ class Command(fixtures.StoryCommand):
             self.stdout.write("Restore cancelled: nothing was changed.")
             return
         try:
-            with transaction.atomic(using=database):
+            # One version of every row it writes, so the first edit can be compared with the story's words.
+            with transaction.atomic(using=database), reversion.create_revision(using=database):
+                reversion.set_comment("Restored from the story (restore_story).")
                 if changes(story.load(rows, database, restore=True)) != listed:
                     raise Changed
         except fixtures.FixtureError as error:
