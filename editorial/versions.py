@@ -195,28 +195,47 @@ def restore(revision, obj, user, base=None):
                 if (type(row), str(row.pk)) not in stored
             ]
         else:
-            # Only what the draft removed from its base goes.
+            # Only what the draft removed from its base goes, unless it changed since: another editor's
+            # change is not lost unseen.
             held = {(version.content_type_id, version.object_id) for version in versions}
-            gone = [
-                row
-                for key, version in based_on.items()
-                if key not in held
-                for row in version._model._base_manager.filter(pk=version._object_version.object.pk)
+            gone, changed_since = [], []
+            for key, version in based_on.items():
+                if key in held:
+                    continue
+                for row in version._model._base_manager.filter(pk=version._object_version.object.pk):
+                    (changed_since if changed_fields(version, copy_of(row)[0]) else gone).append(row)
+        problems = (
+            [
+                f"The {row._meta.verbose_name} “{row}”, which the draft removes, was changed since the draft "
+                "was saved; it is kept."
+                for row in changed_since
             ]
-        problems = _delete_all(gone)
+            if based_on is not None
+            else []
+        )
+        problems += _delete_all(gone)
         restored = []
         for version in _dependency_order(versions):
             deserialized = version._object_version
             row = deserialized.object
             key = (type(row), str(row.pk))
             changes = None
-            if based_on is not None and key in stored:
-                before = based_on.get((version.content_type_id, version.object_id))
-                if before is not None:
-                    changes = changed_fields(before, version)
-                    if not changes:
-                        continue
-                    row = stored[key]
+            before = based_on.get((version.content_type_id, version.object_id)) if based_on else None
+            if before is not None and key not in stored:
+                # Deleted since the draft was made: it stays deleted, and a change the draft made to it
+                # has nothing left to apply to.
+                if changed_fields(before, version):
+                    problems.append(
+                        f"The {row._meta.verbose_name} “{row}”, which the draft changes, was deleted since "
+                        "the draft was saved."
+                    )
+                continue
+            if before is not None:
+                changes = changed_fields(before, version)
+                if not changes:
+                    continue
+                row = stored[key]
+                _merge_many(row, before, changes)
             try:
                 with transaction.atomic():
                     save_restored(row, deserialized, changes, key not in stored, user)
@@ -249,6 +268,33 @@ def changed_fields(before, after):
     return {
         name: value for name, value in new.items() if name not in RECORD_FIELDS and old.get(name) != value
     }
+
+
+def _merge_many(row, before, changes):
+    """Turns each many-to-many value of changes ({attname: ids}, from changed_fields(before, draft)) into
+    the ids row (stored) has now, with those the draft added and without those it removed from before (a
+    Version): a mention added since stays. None; changes is changed in place."""
+    old = before._local_field_dict
+    for field in row._meta.many_to_many:
+        if field.attname in changes:
+            drafted, based = set(changes[field.attname]), set(old.get(field.attname) or [])
+            now = set(getattr(row, field.attname).values_list("pk", flat=True))
+            changes[field.attname] = sorted((now | (drafted - based)) - (based - drafted))
+
+
+def apply_draft(draft, obj, user):
+    """Applies draft (an editorial.models.Draft of obj) to obj with restore(): what it changed from the
+    version it was made from. The restored objects; RestoreRefused as restore() raises it, and when that
+    version is gone (old versions pruned: Draft.base_revision is SET_NULL), since the whole draft would
+    then undo what changed on the rows since."""
+    if draft.base_revision_id is None:
+        raise RestoreRefused(
+            [
+                "The version this draft was made from is no longer kept, so what it changed cannot be told "
+                "from what others changed since."
+            ]
+        )
+    return restore(draft.revision, obj, user, base=draft.base_revision)
 
 
 def save_restored(row, deserialized, changes, adding, user):

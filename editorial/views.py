@@ -13,7 +13,7 @@ from django.views.generic import DetailView
 from editorial import cards
 from editorial.models import Draft, SocialCardMixin
 from editorial.seo import page_meta, visible
-from editorial.versions import RestoreRefused, in_rolled_back_copy, restore
+from editorial.versions import RestoreRefused, apply_draft, in_rolled_back_copy
 
 
 class PublishedDetailView(DetailView):
@@ -46,7 +46,7 @@ class PublishedDetailView(DetailView):
             return self.render_to_response(self.get_context_data(object=self.object))
         with in_rolled_back_copy():
             try:
-                restore(draft.revision, self.object, request.user, base=draft.base_revision)
+                apply_draft(draft, self.object, request.user)
                 self.object = self.get_queryset().get(pk=self.object.pk)
                 self.draft_preview = draft
             except (RestoreRefused, type(self.object).DoesNotExist):

@@ -24,6 +24,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from editorial.models import Draft
 from editorial.versions import (
     RestoreRefused,
+    apply_draft,
     copy_of,
     in_rolled_back_copy,
     keep_new_ids,
@@ -375,7 +376,7 @@ class DraftsAdmin:
             return super().change_view(request, object_id, form_url, context)
         with in_rolled_back_copy():
             try:
-                restore(draft.revision, obj, request.user, base=draft.base_revision)
+                apply_draft(draft, obj, request.user)
             except RestoreRefused as refused:
                 context["draft_problems"] = refused.problems
             response = super().change_view(request, object_id, form_url, context)
@@ -422,7 +423,7 @@ class DraftsAdmin:
         with in_rolled_back_copy():
             if draft is not None:
                 try:
-                    restore(draft.revision, obj, request.user, base=draft.base_revision)
+                    apply_draft(draft, obj, request.user)
                 except RestoreRefused as refused:
                     self.message_user(request, self.stale_message(refused), messages.ERROR)
                     return HttpResponseRedirect(request.path)
@@ -474,7 +475,7 @@ class DraftsAdmin:
                 record_current(obj, request.user)
                 request.recorded_current = True
                 try:
-                    restore(draft.revision, obj, request.user, base=draft.base_revision)
+                    apply_draft(draft, obj, request.user)
                 except RestoreRefused as refused:
                     self.message_user(request, self.stale_message(refused), messages.ERROR)
                     transaction.set_rollback(True)
