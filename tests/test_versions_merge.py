@@ -4,7 +4,6 @@ a draft that no longer fits is refused with a message, never a 500, and a staff 
 public page cache."""
 
 import pytest
-from django.db import connection
 from django.test import Client
 from reversion import create_revision
 from reversion.models import Revision
@@ -176,12 +175,6 @@ def test_a_draft_that_drops_a_mention_keeps_a_mention_added_since(editor_client)
     assert now == mentioned - {dropped.person_id} | {added_since.pk}
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    reason="The form shows the draft's new mention with the id of a row made in a rolled-back copy; "
-    "PostgreSQL's sequence has moved on when publishing makes it, so the form's row is not found.",
-)
 def test_a_draft_s_new_mention_is_published(editor_client):
     piece = Coverage.objects.get(slug=Q_AND_A)
     mentioned = set(piece.mentioned_people.values_list("pk", flat=True))

@@ -427,6 +427,7 @@ class DraftsAdmin:
                 except RestoreRefused as refused:
                     self.message_user(request, self.stale_message(refused), messages.ERROR)
                     return HttpResponseRedirect(request.path)
+                self.find_link_rows_again(request, obj)
             response = super().change_view(request, object_id, form_url, context)
             if response.status_code == 302:
                 made["copies"] = copy_of(self.model._base_manager.get(pk=obj.pk))
@@ -480,6 +481,7 @@ class DraftsAdmin:
                     self.message_user(request, self.stale_message(refused), messages.ERROR)
                     transaction.set_rollback(True)
                     return HttpResponseRedirect(request.path)
+                self.find_link_rows_again(request, obj)
             response = super().change_view(request, object_id, form_url, context)
             if response.status_code != 302:
                 if hasattr(response, "render"):
@@ -489,6 +491,44 @@ class DraftsAdmin:
             if draft is not None:
                 draft.close(Draft.State.PUBLISHED, request.user)
         return response
+
+    def find_link_rows_again(self, request, obj):
+        """Points the POST's many-to-many link rows (the mention inlines: rows of an auto-created through
+        model) at the rows applying the draft made again. The form showed the draft applied in a rolled-back
+        copy, whose new link rows had ids PostgreSQL's sequences do not give twice: each row id the database
+        no longer holds is swapped for the id of the row linking obj to the same target, or emptied (a new
+        row). Replaces request.POST; None."""
+        data = request.POST.copy()
+        for inline in self.get_inline_instances(request, obj):
+            through = inline.model
+            if not through._meta.auto_created:
+                continue
+            formset = inline.get_formset(request, obj)
+            prefix, link = formset.get_default_prefix(), formset.fk
+            target = next(
+                field for field in through._meta.concrete_fields if field.is_relation and field != link
+            )
+            total = data.get(f"{prefix}-TOTAL_FORMS", "")
+            keys = (
+                [f"{prefix}-{number}-id" for number in range(min(int(total), 10_000))]
+                if total.isdigit()
+                else []
+            )
+            wanted = {key: data[key] for key in keys if data.get(key, "").isdigit()}
+            held = {
+                str(pk) for pk in through.objects.filter(pk__in=wanted.values()).values_list("pk", flat=True)
+            }
+            for key, row_id in wanted.items():
+                if row_id in held:
+                    continue
+                chosen = data.get(key.removesuffix("-id") + f"-{target.name}", "")
+                row = (
+                    through.objects.filter(**{link.attname: obj.pk, target.attname: chosen}).first()
+                    if chosen.isdigit()
+                    else None
+                )
+                data[key] = str(row.pk) if row else ""
+        request.POST = data
 
     def construct_change_message(self, request, form, formsets, add=False):
         """The history's words for a save; for the save that publishes a draft, which draft (the form, showing
