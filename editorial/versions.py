@@ -257,17 +257,27 @@ def restore(revision, obj, user, base=None):
     return restored
 
 
-# What every save changes, and so what a draft's changes are not told by.
-RECORD_FIELDS = {"created_at", "created_by_id", "updated_at", "updated_by_id"}
+# What every save changes, and so what no comparison of versions tells.
+RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
+
+
+def fields_of(version):
+    """{attname: value as stored} of the fields a Version holds (ids for relations, lists of ids for
+    many-to-many), without the record of who saved it (RECORD_FIELDS) and the columns the database
+    generates."""
+    skipped = {
+        field.attname
+        for field in version._model._meta.concrete_fields
+        if field.name in RECORD_FIELDS or field.generated
+    }
+    return {name: value for name, value in version._local_field_dict.items() if name not in skipped}
 
 
 def changed_fields(before, after):
-    """{attname: value in after} for each field (many-to-many: a list of ids) that differs between two
-    Versions of one row, the record of who saved aside."""
-    old, new = before._local_field_dict, after._local_field_dict
-    return {
-        name: value for name, value in new.items() if name not in RECORD_FIELDS and old.get(name) != value
-    }
+    """{attname: value in after} for each field of fields_of() that differs between two Versions of one
+    row."""
+    old = fields_of(before)
+    return {name: value for name, value in fields_of(after).items() if old.get(name) != value}
 
 
 def _merge_many(row, before, changes):

@@ -67,6 +67,16 @@ def new_staff_member(username, group_name=None, password=PASSWORD, **fields):
     return user
 
 
+def log_in(page, site_url, username):
+    """Signs username (made by new_staff_member, with PASSWORD) in to the admin through its sign-in form, in
+    page (a Playwright page) on the live server at site_url; returns once the admin's home page is shown."""
+    page.goto(site_url + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(site_url + "/admin/")
+
+
 def new_piece(slug="a-new-piece", *, save=True, **fields):
     """A piece of coverage: a draft article with a headline, a summary and a text unless `fields` say
     otherwise; saved unless save=False."""

@@ -4,7 +4,7 @@ the site; a contributor finds no way to publish."""
 import pytest
 
 from tests.project import ARTIFACTS
-from tests.story import PASSWORD, new_staff_member
+from tests.story import log_in, new_staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,14 +15,6 @@ TEXT = (
 RIGHT_PASSAGE = "“It was like watching people dance for the first time,” the director said"
 WRONG_PASSAGE = "“It was like watching people waltz for the first time,” the director said"
 QUOTED = "It was like watching people dance for the first time"
-
-
-def log_in(page, site_url, username):
-    page.goto(site_url + "/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(site_url + "/admin/")
 
 
 def test_an_editor_cites_a_passage_is_corrected_publishes_and_finds_it_on_the_site(

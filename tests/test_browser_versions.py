@@ -7,19 +7,11 @@ import pytest
 
 from press.models import Coverage
 from tests.project import ARTIFACTS
-from tests.story import PASSWORD, Q_AND_A, new_staff_member
+from tests.story import Q_AND_A, log_in, new_staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CLOSING = "Nobody who watched it has forgotten the first kiss."
-
-
-def log_in(page, site_url, username):
-    page.goto(site_url + "/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(site_url + "/admin/")
 
 
 def public_text(visitor, url):

@@ -23,9 +23,11 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from editorial.models import Draft
 from editorial.versions import (
+    RECORD_FIELDS,
     RestoreRefused,
     apply_draft,
     copy_of,
+    fields_of,
     in_rolled_back_copy,
     keep_new_ids,
     record_current,
@@ -35,21 +37,6 @@ from editorial.versions import (
     versions_of,
     word_diff,
 )
-
-# Fields whose changes the compare page leaves out: the record of who saved, which every version changes, and
-# what the database computes.
-UNCOMPARED_FIELDS = ["created_at", "created_by", "updated_at", "updated_by", "search_document"]
-
-
-def fields_of(version):
-    """The fields a Version holds (name -> value as stored: ids for relations), without the record of who
-    saved it."""
-    # reversion names a foreign key by its column (updated_by_id).
-    return {
-        name: value
-        for name, value in version._local_field_dict.items()
-        if name.removesuffix("_id") not in UNCOMPARED_FIELDS
-    }
 
 
 def when(moment):
@@ -68,7 +55,6 @@ class VersionedAdmin(CompareVersionAdmin):
     # Django's own lookup (admin/<app>/<model>/change_list.html...), not reversion's list with its "recover".
     change_list_template = None
     compare_template = "admin/editorial/compare.html"
-    compare_exclude = UNCOMPARED_FIELDS
     history_latest_first = True
 
     def compare_TextField(self, obj_compare):
@@ -89,7 +75,8 @@ class VersionedAdmin(CompareVersionAdmin):
         # Rows pointing at this one are compared by compare_inline_rows() (those a version holds) or not at
         # all: the library's comparison of them reads every version of each such row, a query for each.
         self.compare_exclude = [
-            *UNCOMPARED_FIELDS,
+            *RECORD_FIELDS,
+            *(field.name for field in self.opts.concrete_fields if field.generated),
             *(relation.name for relation in self.opts.related_objects if not relation.many_to_many),
         ]
 
