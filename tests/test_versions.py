@@ -2,6 +2,8 @@
 (refused when a claim would lose its source), and a row on the site is changed through a draft the public
 does not see until an editor publishes it."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -340,3 +342,20 @@ def test_the_restore_page_marks_what_restoring_removes_as_removed(editor_client)
 
     assert f"{CLOSING}</del>" in confirm.text and f"{CLOSING}</ins>" not in confirm.text
     assert "updated_by" not in confirm.text and "created_by" not in confirm.text
+
+
+def test_a_draft_published_keeps_the_piece_s_publication_time_and_its_feed_date(editor_client, visitor):
+    piece = Coverage.objects.get(slug=Q_AND_A)
+    Coverage.objects.filter(pk=piece.pk).update(published_at=None)  # public at once, time not recorded
+    feed = visitor.get(reverse("press:coverage-feed")).text
+
+    save_text(editor_client, piece, f"{piece.text}\n\n{CLOSING}", button="_save_draft")
+    url, _, drafted = change_form(editor_client, piece)
+    editor_client.post(url, drafted)
+
+    piece.refresh_from_db()
+    assert CLOSING in piece.text and piece.published_at is None
+    assert visitor.get(reverse("press:coverage-feed")).text.count("<pubDate>") == feed.count("<pubDate>")
+    assert re.findall(r"<pubDate>[^<]*", visitor.get(reverse("press:coverage-feed")).text) == re.findall(
+        r"<pubDate>[^<]*", feed
+    )

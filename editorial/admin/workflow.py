@@ -281,8 +281,10 @@ class PublishableAdmin(DraftsAdmin, AuditedAdmin):
         return with_disabled_fields(form, locked)
 
     def save_model(self, request, obj, form, change):
-        """Saves the row, setting published_at to now (UTC) when it is published without one."""
-        if obj.status == PublicationStatus.PUBLISHED and obj.published_at is None:
+        """Saves the row, setting published_at to now (UTC) when this save publishes it without one; a row
+        already published keeps its time, empty or not (an edit, a draft published, is not a publication)."""
+        going_public = not change or "status" in form.changed_data
+        if going_public and obj.status == PublicationStatus.PUBLISHED and obj.published_at is None:
             obj.published_at = timezone.now()  # records when it went public
         super().save_model(request, obj, form, change)
 
