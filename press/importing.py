@@ -1,0 +1,965 @@
+"""Coverage from a spreadsheet: reading a CSV or XLSX safely, matching its columns to the fields of a piece,
+planning row by row what an import would do without writing anything, and applying that plan all at once.
+
+The fields a column may feed are declared once, as a django-import-export ModelResource (CoverageResource);
+the mapping step, the preview and the rules below are ours: the library's admin has no mapping step, and its
+dry run looks every row up one query at a time. tablib (the library's reader) holds the table.
+
+The rules an import keeps, from issue 16 and the workflow (editorial.models.PublishableModel):
+- every piece it adds is a draft, whatever the file says: only editors publish, in the admin;
+- a piece already in the press room (same URL, normalised, or same outlet and headline, ignoring case) is
+  updated when it is not on the site yet, and skipped when it is published (changed in its own form only);
+  a row repeating an earlier row of the same file is skipped;
+- outlets and people the press room does not know are proposed in the plan and made (drafts) only when the
+  plan is applied; places are never made by an import: an unknown place is an error of its row;
+- a date keeps the press's own words and the precision they allow (press.models.dates.VaguelyDated);
+- apply() is all or nothing, one transaction and one version (django-reversion) for the whole import.
+"""
+
+import calendar
+import csv
+import hashlib
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+import reversion
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.text import slugify
+from import_export import fields, resources, widgets
+
+from editorial.models import PublicationStatus
+from editorial.validators import EARLIEST_YEAR, LATEST_YEAR, LINE_BREAKS, NOT_IN_XML
+from people.models import Person, Place
+from press.models import Coverage, Outlet
+from press.models.dates import DatePrecision
+
+ADMIN_MAX_ROWS = 2_000
+COMMAND_MAX_ROWS = 100_000
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Python's csv module refuses a longer cell (csv.field_size_limit()'s default); said in words below.
+MAX_CELL_CHARACTERS = 131_072
+
+
+class CoverageResource(resources.ModelResource):
+    """The fields of a piece a spreadsheet column may feed, with the words the mapping step shows for them
+    (column_name). Relations are named by their names in the file (outlet, people, places)."""
+
+    headline = fields.Field(attribute="headline", column_name="Headline", widget=widgets.CharWidget())
+    outlet = fields.Field(attribute="outlet", column_name="Outlet", widget=widgets.CharWidget())
+    authors = fields.Field(attribute="authors", column_name="Authors", widget=widgets.CharWidget())
+    date = fields.Field(
+        attribute="date_wording", column_name="Date as published", widget=widgets.CharWidget()
+    )
+    kind = fields.Field(attribute="kind", column_name="Kind", widget=widgets.CharWidget())
+    stance = fields.Field(attribute="stance", column_name="Stance", widget=widgets.CharWidget())
+    url = fields.Field(attribute="url", column_name="URL", widget=widgets.CharWidget())
+    summary = fields.Field(attribute="summary", column_name="Summary", widget=widgets.CharWidget())
+    text = fields.Field(attribute="text", column_name="Text", widget=widgets.CharWidget())
+    mentioned_people = fields.Field(
+        attribute="mentioned_people", column_name="People mentioned", widget=widgets.CharWidget()
+    )
+    mentioned_places = fields.Field(
+        attribute="mentioned_places", column_name="Places mentioned", widget=widgets.CharWidget()
+    )
+
+    class Meta:
+        model = Coverage
+        fields = [
+            "headline",
+            "outlet",
+            "authors",
+            "date",
+            "kind",
+            "stance",
+            "url",
+            "summary",
+            "text",
+            "mentioned_people",
+            "mentioned_places",
+        ]
+
+
+def field_labels():
+    """{field name: the words the mapping step shows}, in the order of the form, from CoverageResource."""
+    resource = CoverageResource()
+    return {name: resource.fields[name].column_name for name in CoverageResource._meta.fields}
+
+
+FIELDS = field_labels()
+
+# Headers spreadsheets use for each field, compared without case, spaces or punctuation ("Writer(s)" is
+# "writers"); the mapping step suggests them and the editor may change any.
+ALIASES = {
+    "headline": {"headline", "title", "articletitle", "storytitle", "story", "article", "piece"},
+    "outlet": {
+        "outlet",
+        "publication",
+        "publisher",
+        "media",
+        "mediaoutlet",
+        "newspaper",
+        "magazine",
+        "site",
+        "source",
+    },
+    "authors": {"authors", "author", "writers", "writer", "byline", "journalist", "journalists", "by"},
+    "date": {
+        "date",
+        "dateaspublished",
+        "published",
+        "publishedon",
+        "publicationdate",
+        "datepublished",
+        "when",
+    },
+    "kind": {"kind", "type", "format", "piecetype"},
+    "stance": {"stance", "sentiment", "tone"},
+    "url": {"url", "link", "originalurl", "weblink", "address", "web"},
+    "summary": {"summary", "abstract", "synopsis", "description"},
+    "text": {"text", "body", "fulltext", "content", "articletext"},
+    "mentioned_people": {"peoplementioned", "mentionedpeople", "people", "persons", "mentions"},
+    "mentioned_places": {"placesmentioned", "mentionedplaces", "places", "locations"},
+}
+
+
+class ImportFileError(Exception):
+    """A file that cannot be imported at all; str() says why and what to do, for the editor."""
+
+
+def column_letter(index):
+    """The spreadsheet's name of the 0-based column index: 0 is "A", 26 is "AA"."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _header_key(header):
+    return re.sub(r"[\W_]+", "", str(header or "")).lower()
+
+
+def suggested_mapping(headers):
+    """{column index: field name} for the headers (list of str) whose words name a field (ALIASES); each
+    field is suggested for its first column only."""
+    mapping, taken = {}, set()
+    for index, header in enumerate(headers):
+        key = _header_key(header)
+        for name, aliases in ALIASES.items():
+            if name not in taken and (key in aliases or key == _header_key(FIELDS[name])):
+                mapping[index] = name
+                taken.add(name)
+                break
+    return mapping
+
+
+# --- Reading -----------------------------------------------------------------------------------------------
+
+# What other files start with: named, so that the editor learns what they sent.
+SIGNATURES = [
+    (b"\x89PNG", "a PNG picture"),
+    (b"\xff\xd8\xff", "a JPEG picture"),
+    (b"GIF8", "a GIF picture"),
+    (b"RIFF", "a picture or sound file"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file: save it as .xlsx or CSV"),
+    (b"\x1f\x8b", "a compressed (gzip) file"),
+]
+
+
+def read_table(upload, *, max_rows=ADMIN_MAX_ROWS):
+    """The spreadsheet in upload (a file object opened in binary, e.g. an UploadedFile, or bytes) as a
+    tablib.Dataset: its first row the headers (str), every other row a list of str, one per header ("" for an
+    empty cell). Judged by its content, not its name: XLSX (its first sheet) or CSV in UTF-8 (a BOM is fine).
+
+    Raises ImportFileError, in words, for an empty file, another type of file, a CSV not in UTF-8, a file
+    without a header row or without rows, two columns with the same header, a formula in any cell (never
+    evaluated), a cell past MAX_CELL_CHARACTERS, or more than max_rows rows (int). A NUL or another control
+    character in a cell is left for plan(), which makes it an error of its row naming the column.
+    """
+    data = upload if isinstance(upload, bytes) else upload.read()
+    if not data.strip():
+        raise ImportFileError("The file is empty: export the spreadsheet again, with a header row and rows.")
+    if data.startswith(b"PK\x03\x04"):
+        rows = _xlsx_rows(data, max_rows)
+    else:
+        for signature, what in SIGNATURES:
+            if data.startswith(signature):
+                raise ImportFileError(
+                    f"This file is {what}, not a spreadsheet: upload a CSV (UTF-8) or an XLSX file."
+                )
+        rows = _csv_rows(data, max_rows)
+    return _dataset(rows, max_rows)
+
+
+def _too_many(max_rows):
+    return ImportFileError(
+        f"The file has more than {max_rows:,} rows, the most one import here takes: split it, or import it "
+        "with manage.py import_coverage on the server."
+    )
+
+
+def _csv_rows(data, max_rows):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        binary = sum(byte < 9 or 13 < byte < 32 for byte in data[:4096])
+        if binary > len(data[:4096]) // 100:
+            raise ImportFileError(
+                "This file is not a spreadsheet (neither CSV nor XLSX): upload a CSV (UTF-8) or an XLSX file."
+            ) from error
+        raise ImportFileError(
+            f"This CSV is not in UTF-8 (byte {error.start + 1} cannot be read as UTF-8; it may be Latin-1 or "
+            "Windows-1252): save it again as “CSV UTF-8”, or as XLSX."
+        ) from error
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > max_rows + 1 and any(cell.strip() for cell in row):
+                raise _too_many(max_rows)
+    except csv.Error as error:
+        raise ImportFileError(
+            f"Row {reader.line_num} cannot be read as CSV ({error}): a cell may be longer than "
+            f"{MAX_CELL_CHARACTERS:,} characters, or a quote left open."
+        ) from error
+    return rows
+
+
+def _xlsx_rows(data, max_rows):
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        raise ImportFileError(
+            "This file is not a spreadsheet openpyxl can read (it may be a ZIP or a Word file, or damaged): "
+            "upload a CSV (UTF-8) or an XLSX file."
+        ) from error
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            row = []
+            for cell in cells:
+                value = cell.value
+                if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value[:1] == "="):
+                    raise ImportFileError(
+                        f"Cell {column_letter(len(row))}{number} holds a formula ({str(value)[:60]}): "
+                        "formulas are not imported, nor worked out. Replace them by their values (copy, "
+                        "then paste values only) and upload again."
+                    )
+                row.append(_cell_text(value))
+            rows.append(row)
+            if len(rows) > max_rows + 1 and any(cell.strip() for cell in row):
+                raise _too_many(max_rows)
+        return rows
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as error:
+        raise ImportFileError(
+            f"This XLSX file cannot be read ({error}): save it again and upload it."
+        ) from error
+    finally:
+        workbook.close()
+
+
+def _cell_text(value):
+    """A cell's value as text: a date as ISO 8601 (2014-03-10), a whole number without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _dataset(rows, max_rows):
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ImportFileError(
+            "The file has no header row: its first row must name each column (Headline, Outlet, Date...)."
+        )
+    headers = [cell.strip() for cell in rows[0]]
+    while headers and not headers[-1]:
+        headers.pop()
+    seen = {}
+    for index, header in enumerate(headers):
+        if not header:
+            raise ImportFileError(
+                f"Column {column_letter(index)} has no header: give every column a header in the first row."
+            )
+        key = header.casefold()
+        if key in seen:
+            raise ImportFileError(
+                f"Columns {column_letter(seen[key])} and {column_letter(index)} are both headed “{header}”: "
+                "give each column a header of its own."
+            )
+        seen[key] = index
+    body = rows[1:]
+    if not any(any(cell.strip() for cell in row) for row in body):
+        raise ImportFileError("The file has a header row but no rows of coverage under it.")
+    if len(body) > max_rows:
+        raise _too_many(max_rows)
+    dataset = tablib.Dataset(headers=headers)
+    for number, row in enumerate(body, start=2):
+        extra = [cell for cell in row[len(headers) :] if cell.strip()]
+        if extra:
+            raise ImportFileError(
+                f"Row {number} has cells beyond the last headed column ({column_letter(len(headers) - 1)}): "
+                "give those columns a header, or empty them."
+            )
+        dataset.append([*row[: len(headers)], *[""] * (len(headers) - len(row))])
+    return dataset
+
+
+# --- Dates as the press wrote them ------------------------------------------------------------------------
+
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
+MONTHS["sept"] = 9
+MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
+ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.+Z-]*)?\s*$")
+ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+NUMERIC_DAY = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4})\s*$")
+YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+MONTH_DAY = re.compile(rf"\b({MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*:)", re.IGNORECASE)
+DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_WORDS})\b\.?", re.IGNORECASE)
+MONTH_ONLY = re.compile(rf"\b({MONTH_WORDS})\b\.?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PressDate:
+    """A date as precise as its words: date (datetime.date or None), precision (DatePrecision), wording (str,
+    the words as the press wrote them; "" when the cell held a plain calendar date)."""
+
+    date: date | None
+    precision: str
+    wording: str
+
+
+def _day(year, month, day, words):
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValueError(f"“{words}” is outside {EARLIEST_YEAR} to {LATEST_YEAR}.")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"“{words}” is not a day of the calendar.") from None
+
+
+def parse_press_date(words):
+    """The PressDate of a cell (str) in the words of the press: "2014-03-10" (a day, no wording kept),
+    "March 10, 2014" or "10 March 2014" (a day), "May 2014" (a month, stored as the 1st), "Fall 2014" or
+    "2014" (a year, stored as 1 January: a season never gives a day), "Tuesday" or "last Monday" (no year:
+    not given, only the words kept). The wording is kept whenever it says more than the date.
+
+    Raises ValueError, in words, for a day not in the calendar, a year outside the calendar editors use
+    (editorial.validators), a numeric day that could be read two ways (03/10/2014), or words past 200
+    characters (date_wording's length).
+    """
+    words = " ".join(words.split())
+    if not words:
+        return PressDate(None, DatePrecision.UNKNOWN, "")
+    if len(words) > 200:
+        raise ValueError("The date as published is longer than 200 characters: keep only its words.")
+    if match := ISO_DAY.match(words):
+        year, month, day = map(int, match.groups())
+        return PressDate(_day(year, month, day, words), DatePrecision.DAY, "")
+    if match := ISO_MONTH.match(words):
+        year, month = map(int, match.groups())
+        return PressDate(_day(year, month, 1, words), DatePrecision.MONTH, words)
+    if match := NUMERIC_DAY.match(words):
+        first, second, year = map(int, match.groups())
+        if first <= 12 and second <= 12 and first != second:
+            raise ValueError(
+                f"“{words}” can be read as two days (month first or day first): write it as "
+                f"{year}-{first:02}-{second:02} or {year}-{second:02}-{first:02}, or with the month in words."
+            )
+        month, day = (first, second) if second > 12 else (second, first)
+        return PressDate(_day(year, month, day, words), DatePrecision.DAY, words)
+    years = YEAR.findall(words)
+    if not years:
+        # "Tuesday", "last Monday", "three days after it went up": no year, so no date; the words stay.
+        return PressDate(None, DatePrecision.UNKNOWN, words)
+    year = int(years[0])
+    if match := MONTH_DAY.search(words) or DAY_MONTH.search(words):
+        groups = match.groups()
+        month_word, day = (groups[0], groups[1]) if not groups[0].isdigit() else (groups[1], groups[0])
+        return PressDate(_day(year, MONTHS[month_word.lower()], int(day), words), DatePrecision.DAY, words)
+    if match := MONTH_ONLY.search(words):
+        return PressDate(_day(year, MONTHS[match.group(1).lower()], 1, words), DatePrecision.MONTH, words)
+    return PressDate(_day(year, 1, 1, words), DatePrecision.YEAR, words)
+
+
+# --- Planning ----------------------------------------------------------------------------------------------
+
+
+class Action:
+    """What plan() will do with a row, and the words the preview shows for it."""
+
+    NEW = "new"
+    UPDATE = "update"
+    SKIP = "skip"
+    ERROR = "error"
+    WORDS = {
+        NEW: "Will be added (draft)",
+        UPDATE: "Will be updated",
+        SKIP: "Skipped",
+        ERROR: "Not imported: error",
+    }
+
+
+@dataclass
+class PlannedRow:
+    """One row of the file and what applying the plan does with it.
+
+    number: the row's number in the spreadsheet (the header is row 1). action: an Action. values: the
+    piece's own fields as they will be stored ({name: value}; dates as PressDate parts). outlet: an Outlet,
+    a str (the name of an outlet to add) or None. authors, people: lists of Person or str (names to add).
+    places: list of Place. target: the stored piece updated or repeated (Coverage) or None. errors and notes:
+    lists of str in words for the editor.
+    """
+
+    number: int
+    headline: str = ""
+    action: str = Action.NEW
+    values: dict = field(default_factory=dict)
+    outlet: object = None
+    authors: list = field(default_factory=list)
+    people: list = field(default_factory=list)
+    places: list = field(default_factory=list)
+    target: Coverage | None = None
+    errors: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    @property
+    def status(self):
+        """The action in words: "Will be added (draft)", "Will be updated", "Skipped" or
+        "Not imported: error"."""
+        return Action.WORDS[self.action]
+
+    @property
+    def outlet_name(self):
+        """The outlet's name (str), "" without one."""
+        return self.outlet if isinstance(self.outlet, str) else getattr(self.outlet, "name", "")
+
+
+@dataclass
+class ImportPlan:
+    """What an import will do, row by row, computed without writing (plan()); apply() carries it out.
+
+    file_name (str), mapping ({column index: field name}), headers (list of str), user (who imports),
+    rows (list of PlannedRow, blank rows left out), new_outlets and new_people (names, in the order first met:
+    made as drafts by apply()).
+    """
+
+    file_name: str
+    mapping: dict
+    headers: list
+    user: object
+    rows: list
+    new_outlets: list
+    new_people: list
+
+    def count(self, action):
+        """How many rows have action (an Action)."""
+        return sum(row.action == action for row in self.rows)
+
+    @property
+    def counts(self):
+        """{"new": int, "update": int, "skip": int, "error": int}."""
+        return {action: self.count(action) for action in Action.WORDS}
+
+    def summary(self):
+        """The plan in one sentence, e.g. "3 new pieces (drafts), 1 updated, 1 skipped, 1 not imported
+        because of errors."."""
+        counts = self.counts
+        return (
+            f"{counts['new']} new piece{'s' if counts['new'] != 1 else ''} (drafts), "
+            f"{counts['update']} updated, {counts['skip']} skipped, "
+            f"{counts['error']} not imported because of errors."
+        )
+
+    def fingerprint(self):
+        """A hex str that changes when what the plan would do changes: any row's action, values or target
+        (and that target's last change), the outlets, people and places it names or adds."""
+
+        def key(item):
+            if isinstance(item, str):
+                return ["new", item]
+            return [type(item).__name__, item.pk] if item is not None else None
+
+        described = [
+            self.file_name,
+            sorted(self.mapping.items()),
+            self.new_outlets,
+            self.new_people,
+            [
+                [
+                    row.number,
+                    row.action,
+                    {name: str(value) for name, value in sorted(row.values.items())},
+                    key(row.outlet),
+                    [key(person) for person in row.authors + row.people],
+                    [key(place) for place in row.places],
+                    [row.target.pk, row.target.updated_at.isoformat(), row.target.status]
+                    if row.target
+                    else None,
+                    row.errors,
+                ]
+                for row in self.rows
+            ],
+        ]
+        return hashlib.sha256(json.dumps(described, default=str).encode()).hexdigest()
+
+
+def normalised_url(url):
+    """url (str) as compared for duplicates: lower-case host without "www.", no scheme difference between
+    http and https, no fragment, no trailing slash; "" for ""."""
+    url = url.strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return urlunsplit(("", host, path, parts.query, "")).lstrip("/")
+
+
+def _url_variants(url):
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return {
+        urlunsplit((scheme, prefix + host, path + slash, parts.query, ""))
+        for scheme in ("http", "https")
+        for prefix in ("", "www.")
+        for slash in ("", "/")
+    } | {url.strip()}
+
+
+def split_names(cell):
+    """The names in a cell (list of str): separated by semicolons, or else by commas, "and" or "&"."""
+    cell = " ".join(cell.split())
+    if not cell:
+        return []
+    parts = cell.split(";") if ";" in cell else re.split(r",|\s+and\s+|\s*&\s*", cell)
+    names = []
+    for part in parts:
+        name = part.strip()
+        if name and name.casefold() not in {known.casefold() for known in names}:
+            names.append(name)
+    return names
+
+
+def _choice(choices, cell, field_label):
+    """The stored value of a TextChoices for cell (its value or its label, any case), or ValueError."""
+    wanted = cell.strip().casefold()
+    for value, label in choices.choices:
+        if wanted in (value.casefold(), label.casefold()):
+            return value
+    offered = ", ".join(label for _, label in choices.choices)
+    raise ValueError(f"{field_label}: “{cell.strip()}” is not one of {offered}.")
+
+
+class _Lookup:
+    """Rows of a model found by name, ignoring case, in one query per call of load()."""
+
+    def __init__(self, model):
+        self.model = model
+        self.by_name = {}
+
+    def load(self, names):
+        wanted = {name.casefold() for name in names} - set(self.by_name)
+        lowered = {name.lower() for name in wanted}
+        if not lowered:
+            return
+        for row in (
+            self.model.objects.annotate(lowered=Lower("name")).filter(lowered__in=lowered).order_by("pk")
+        ):
+            self.by_name.setdefault(row.name.casefold(), row)
+
+    def get(self, name):
+        return self.by_name.get(name.casefold())
+
+
+def plan(dataset, mapping, user, *, file_name=""):
+    """What importing dataset (a tablib.Dataset from read_table()) with mapping ({column index (int): field
+    name of FIELDS}) would do, as an ImportPlan, row by row, reading the database and writing nothing.
+    user (a User) is who imports: outlets and people are proposed only when they may add them.
+
+    A fixed number of queries whatever the number of rows (lookups in batches of 500 rows). Raises
+    ValueError for a mapping that names a field twice, an unknown field or a column the file lacks, or
+    that leaves out Headline.
+    """
+    columns = {}
+    for index, name in mapping.items():
+        if name not in FIELDS:
+            raise ValueError(f"“{name}” is not a field a column can be matched to.")
+        if not 0 <= index < len(dataset.headers):
+            raise ValueError(f"The file has no column {column_letter(index)}.")
+        if name in columns:
+            raise ValueError(f"Two columns are matched to {FIELDS[name]}: match each field once.")
+        columns[name] = index
+    if "headline" not in columns:
+        raise ValueError("Match one column to Headline: every piece needs one.")
+
+    may_add_outlets = user is None or user.has_perm("press.add_outlet")
+    may_add_people = user is None or user.has_perm("people.add_person")
+    outlets, people, places = _Lookup(Outlet), _Lookup(Person), _Lookup(Place)
+    rows, new_outlets, new_people = [], {}, {}
+    seen_urls, seen_titles = {}, {}
+    records = [
+        (number, record)
+        for number, record in enumerate(dataset, start=2)
+        if any(str(cell).strip() for cell in record)
+    ]
+    for start in range(0, len(records), 500):
+        batch = records[start : start + 500]
+        cells = [
+            (number, {name: str(record[index]) for name, index in columns.items()})
+            for number, record in batch
+        ]
+        outlets.load(" ".join(row.get("outlet", "").split()) for _, row in cells)
+        people.load(
+            name
+            for _, row in cells
+            for key in ("authors", "mentioned_people")
+            for name in split_names(row.get(key, ""))
+        )
+        places.load(name for _, row in cells for name in split_names(row.get("mentioned_places", "")))
+        existing = _existing_pieces(cells, outlets)
+        for number, row in cells:
+            planned = _plan_row(number, row, columns, dataset.headers, outlets, people, places, existing)
+            rows.append(planned)
+            if planned.action == Action.ERROR:
+                continue
+            _spot_repeats(planned, seen_urls, seen_titles)
+            if planned.action == Action.SKIP:
+                continue
+            if isinstance(planned.outlet, str):
+                if not may_add_outlets:
+                    planned.errors.append(
+                        f"Outlet: “{planned.outlet}” is not in the press room, and you may not add outlets."
+                    )
+                else:
+                    new_outlets.setdefault(planned.outlet.casefold(), planned.outlet)
+            for name in (person for person in planned.authors + planned.people if isinstance(person, str)):
+                if not may_add_people:
+                    planned.errors.append(f"“{name}” is not in the press room, and you may not add people.")
+                else:
+                    new_people.setdefault(name.casefold(), name)
+            if planned.errors:
+                planned.action = Action.ERROR
+    # A name proposed only by rows that turned out to be errors is not made.
+    kept = [row for row in rows if row.action in (Action.NEW, Action.UPDATE)]
+    used_outlets = {row.outlet.casefold() for row in kept if isinstance(row.outlet, str)}
+    used_people = {
+        person.casefold() for row in kept for person in row.authors + row.people if isinstance(person, str)
+    }
+    return ImportPlan(
+        file_name=file_name,
+        mapping=dict(mapping),
+        headers=list(dataset.headers),
+        user=user,
+        rows=rows,
+        new_outlets=[name for key, name in new_outlets.items() if key in used_outlets],
+        new_people=[name for key, name in new_people.items() if key in used_people],
+    )
+
+
+def _existing_pieces(cells, outlets):
+    """The stored pieces a batch of rows may repeat: ({normalised URL: Coverage}, {(outlet pk, headline
+    casefolded): Coverage}), in one query."""
+    urls = {
+        variant for _, row in cells if row.get("url", "").strip() for variant in _url_variants(row["url"])
+    }
+    titles = set()
+    for _, row in cells:
+        outlet = outlets.get(" ".join(row.get("outlet", "").split()))
+        if outlet and row.get("headline", "").strip():
+            titles.add((outlet.pk, " ".join(row["headline"].split()).lower()))
+    condition = Q(url__in=urls) if urls else Q(pk__in=[])
+    if titles:
+        condition |= Q(outlet__in={pk for pk, _ in titles}, lowered__in={headline for _, headline in titles})
+    by_url, by_title = {}, {}
+    if not urls and not titles:
+        return by_url, by_title
+    pieces = (
+        Coverage.objects.annotate(lowered=Lower("headline"))
+        .filter(condition)
+        .only("pk", "headline", "slug", "url", "outlet_id", "status", "published_at", "updated_at")
+        .order_by("pk")
+    )
+    for piece in pieces:
+        if piece.url:
+            by_url.setdefault(normalised_url(piece.url), piece)
+        if piece.outlet_id:
+            by_title.setdefault((piece.outlet_id, piece.headline.casefold()), piece)
+    return by_url, by_title
+
+
+def _spot_repeats(planned, seen_urls, seen_titles):
+    """Skips planned when an earlier row of the file has its URL or its outlet and headline."""
+    url = normalised_url(planned.values.get("url", ""))
+    title = (planned.outlet_name.casefold(), planned.headline.casefold()) if planned.outlet_name else None
+    earlier = (url and seen_urls.get(url)) or (title and seen_titles.get(title))
+    if earlier:
+        planned.action = Action.SKIP
+        planned.notes.append(f"Repeats row {earlier} of this file: only the first is imported.")
+        return
+    if url:
+        seen_urls[url] = planned.number
+    if title:
+        seen_titles[title] = planned.number
+
+
+def _plan_row(number, row, columns, headers, outlets, people, places, existing):
+    """The PlannedRow of one row ({field name: cell}), its errors in words."""
+    planned = PlannedRow(number=number)
+    errors = planned.errors
+    for name, cell in row.items():
+        cell = cell.translate(LINE_BREAKS)
+        row[name] = cell
+        if bad := NOT_IN_XML.search(cell):
+            what = (
+                "a NUL character"
+                if bad.group() == "\x00"
+                else f"a control character (U+{ord(bad.group()):04X})"
+            )
+            column = columns[name]
+            errors.append(
+                f"Column {column_letter(column)} (“{headers[column]}”) holds {what}, which the press room "
+                "cannot store: remove it."
+            )
+    if errors:
+        planned.headline = NOT_IN_XML.sub("", row.get("headline", ""))[:300]
+        planned.action = Action.ERROR
+        return planned
+
+    planned.headline = " ".join(row.get("headline", "").split())
+    values = planned.values
+    if not planned.headline:
+        errors.append("No headline: every piece needs one.")
+    values["headline"] = planned.headline
+    for name in ("summary", "text"):
+        if name in row:
+            values[name] = row[name].strip()
+    if "url" in row:
+        values["url"] = row["url"].strip()
+    try:
+        if row.get("kind", "").strip():
+            values["kind"] = _choice(Coverage.Kind, row["kind"], "Kind")
+        if row.get("stance", "").strip():
+            values["stance"] = _choice(Coverage.Stance, row["stance"], "Stance")
+    except ValueError as error:
+        errors.append(str(error))
+    if "date" in row:
+        try:
+            press_date = parse_press_date(row["date"])
+        except ValueError as error:
+            errors.append(f"Date: {error}")
+        else:
+            if row["date"].strip():
+                values["date"] = press_date.date
+                values["date_precision"] = press_date.precision
+                values["date_wording"] = press_date.wording
+
+    outlet_name = " ".join(row.get("outlet", "").split())
+    if outlet_name:
+        planned.outlet = outlets.get(outlet_name) or outlet_name
+        if isinstance(planned.outlet, str) and len(outlet_name) > 200:
+            errors.append("Outlet: the name is longer than 200 characters.")
+    for key, target in (("authors", planned.authors), ("mentioned_people", planned.people)):
+        for name in split_names(row.get(key, "")):
+            if len(name) > 200:
+                errors.append(f"{FIELDS[key]}: a name is longer than 200 characters.")
+                continue
+            target.append(people.get(name) or name)
+    for name in split_names(row.get("mentioned_places", "")):
+        if place := places.get(name):
+            planned.places.append(place)
+        else:
+            errors.append(
+                f"Places mentioned: no place named “{name}” is in the press room. An import never adds "
+                "places: add it under Places first, or correct its name."
+            )
+
+    by_url, by_title = existing
+    url = normalised_url(values.get("url", ""))
+    outlet_pk = getattr(planned.outlet, "pk", None)
+    target = (url and by_url.get(url)) or (
+        outlet_pk and by_title.get((outlet_pk, planned.headline.casefold()))
+    )
+    if target is not None:
+        planned.target = target
+        how = "the same URL" if url and by_url.get(url) is target else "the same outlet and headline"
+        if target.status == PublicationStatus.PUBLISHED:
+            planned.action = Action.SKIP
+            planned.notes.append(
+                f"“{target.headline}” ({how}) is published: an import never changes a published piece; "
+                "change it in its form."
+            )
+        else:
+            planned.action = Action.UPDATE
+            planned.notes.append(
+                f"Updates the draft “{target.headline}” ({how}); empty cells leave its fields as they are."
+            )
+    else:
+        values.setdefault("kind", Coverage.Kind.ARTICLE)
+        if "kind" not in row or not row["kind"].strip():
+            planned.notes.append("No kind given: added as an article.")
+
+    if not errors and planned.action != Action.SKIP:
+        errors.extend(_field_errors(planned))
+    if errors:
+        planned.action = Action.ERROR
+    return planned
+
+
+MODEL_FIELD_WORDS = {
+    "headline": "Headline",
+    "url": "URL",
+    "summary": "Summary",
+    "text": "Text",
+    "kind": "Kind",
+    "stance": "Stance",
+    "date": "Date as published",
+    "date_precision": "Date as published",
+    "date_wording": "Date as published",
+}
+
+
+def _field_errors(planned):
+    """The model's own checks of the row's values (lengths, URL, calendar), in words, without a query."""
+    piece = Coverage(kind=Coverage.Kind.ARTICLE, summary="-", slug="import-check")
+    for name, value in planned.values.items():
+        setattr(piece, name, value)
+    # A draft may wait for its summary: an editor writes it before publishing.
+    checked = {name for name, value in planned.values.items() if name != "summary" or value}
+    exclude = [f.name for f in Coverage._meta.concrete_fields if f.name not in checked]
+    try:
+        piece.clean_fields(exclude=exclude)
+    except ValidationError as error:
+        return [
+            f"{MODEL_FIELD_WORDS.get(name, name)}: {' '.join(messages)}"
+            for name, messages in error.message_dict.items()
+        ]
+    return []
+
+
+# --- Applying ----------------------------------------------------------------------------------------------
+
+
+class ImportFailed(Exception):
+    """Applying a plan failed and nothing was written; str() says why, for the editor."""
+
+
+def _unique_slug(model, base, taken):
+    """A slug of model from base (str) that no row and nothing in taken (a set, updated) has."""
+    base = (slugify(base)[:180].strip("-")) or model._meta.model_name
+    candidate, counter = base, 2
+    while candidate in taken or model.objects.filter(slug=candidate).exists():
+        candidate = f"{base}-{counter}"
+        counter += 1
+    taken.add(candidate)
+    return candidate
+
+
+def apply(plan, *, progress=None):
+    """Carries out plan (an ImportPlan) in one transaction: makes its new outlets and people (drafts), adds
+    its new pieces (drafts), updates its updated drafts (the mapped, non-empty cells; people and places are
+    added to those stored), leaves skipped and erroneous rows alone. One django-reversion version of every
+    row written, commented "Imported from <file name>", by plan.user. progress, if given, is called with
+    each row done (for a progress bar).
+
+    Returns plan.counts. Raises ImportFailed (nothing written) when the database refuses a row; whatever
+    else goes wrong part-way leaves the database as before too, the exception raised as it is.
+    """
+    user = plan.user if getattr(plan.user, "pk", None) else None
+    try:
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment(f"Imported from {plan.file_name or 'a spreadsheet'}")
+            if user:
+                reversion.set_user(user)
+            made_outlets, made_people = {}, {}
+            outlet_slugs, person_slugs, piece_slugs = set(), set(), set()
+            for name in plan.new_outlets:
+                outlet = Outlet(
+                    name=name,
+                    slug=_unique_slug(Outlet, name, outlet_slugs),
+                    kind=Outlet.Kind.WEBSITE,
+                    status=PublicationStatus.DRAFT,
+                    created_by=user,
+                    updated_by=user,
+                )
+                outlet.full_clean()
+                outlet.save()
+                made_outlets[name.casefold()] = outlet
+            for name in plan.new_people:
+                person = Person(
+                    name=name,
+                    slug=_unique_slug(Person, name, person_slugs),
+                    status=PublicationStatus.DRAFT,
+                    created_by=user,
+                    updated_by=user,
+                )
+                person.full_clean()
+                person.save()
+                made_people[name.casefold()] = person
+            for row in plan.rows:
+                if row.action in (Action.NEW, Action.UPDATE):
+                    _write_row(row, user, made_outlets, made_people, piece_slugs)
+                if progress:
+                    progress(row)
+    except (DatabaseError, ValidationError) as error:
+        reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error).strip()
+        raise ImportFailed(f"Nothing was imported: the database refused a row ({reason}).") from error
+    return plan.counts
+
+
+def _write_row(row, user, made_outlets, made_people, piece_slugs):
+    outlet = made_outlets[row.outlet.casefold()] if isinstance(row.outlet, str) else row.outlet
+    if row.action == Action.UPDATE:
+        # The stored row read again inside the transaction: it may have changed since the plan.
+        piece = Coverage.objects.select_for_update().get(pk=row.target.pk)
+        if piece.status == PublicationStatus.PUBLISHED:
+            raise ValidationError(f"“{piece.headline}” was published since the preview")
+        for name, value in row.values.items():
+            if name == "headline" or value not in ("", None):
+                setattr(piece, name, value)
+        if outlet is not None:
+            piece.outlet = outlet
+    else:
+        piece = Coverage(
+            **{"summary": "", **row.values},
+            slug=_unique_slug(Coverage, row.headline, piece_slugs),
+            outlet=outlet,
+            status=PublicationStatus.DRAFT,
+            created_by=user,
+        )
+    # Whatever the file said, an import never publishes.
+    piece.status = PublicationStatus.DRAFT if row.action == Action.NEW else piece.status
+    piece.published_at = None if row.action == Action.NEW else piece.published_at
+    piece.updated_by = user
+    piece.save()
+    for relation, people in (("authors", row.authors), ("mentioned_people", row.people)):
+        chosen = [made_people[p.casefold()] if isinstance(p, str) else p for p in people]
+        if chosen:
+            getattr(piece, relation).add(*chosen)
+    if row.places:
+        piece.mentioned_places.add(*row.places)
