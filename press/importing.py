@@ -209,6 +209,14 @@ def _too_many(max_rows):
     )
 
 
+def _formula(cell_name, value):
+    return ImportFileError(
+        f"Cell {cell_name} holds a formula ({value[:60]}): formulas are not imported, nor worked out. "
+        "Replace them by their values (copy, then paste values only), or remove the leading “=”, and upload "
+        "again."
+    )
+
+
 def _csv_rows(data, max_rows):
     try:
         text = data.decode("utf-8-sig")
@@ -226,6 +234,9 @@ def _csv_rows(data, max_rows):
     rows = []
     try:
         for row in reader:
+            for index, cell in enumerate(row):
+                if cell.lstrip()[:1] == "=":
+                    raise _formula(f"{column_letter(index)}{len(rows) + 1}", cell)
             rows.append(row)
             if len(rows) > max_rows + 1 and any(cell.strip() for cell in row):
                 raise _too_many(max_rows)
@@ -255,11 +266,7 @@ def _xlsx_rows(data, max_rows):
             for cell in cells:
                 value = cell.value
                 if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value[:1] == "="):
-                    raise ImportFileError(
-                        f"Cell {column_letter(len(row))}{number} holds a formula ({str(value)[:60]}): "
-                        "formulas are not imported, nor worked out. Replace them by their values (copy, "
-                        "then paste values only) and upload again."
-                    )
+                    raise _formula(f"{column_letter(len(row))}{number}", str(value))
                 row.append(_cell_text(value))
             rows.append(row)
             if len(rows) > max_rows + 1 and any(cell.strip() for cell in row):
@@ -403,7 +410,7 @@ def parse_press_date(words):
         return PressDate(_day(year, MONTHS[month_word.lower()], int(day), words), DatePrecision.DAY, words)
     if match := MONTH_ONLY.search(words):
         return PressDate(_day(year, MONTHS[match.group(1).lower()], 1, words), DatePrecision.MONTH, words)
-    return PressDate(_day(year, 1, 1, words), DatePrecision.YEAR, words)
+    return PressDate(_day(year, 1, 1, words), DatePrecision.YEAR, "" if words == str(year) else words)
 
 
 # --- Planning ----------------------------------------------------------------------------------------------
