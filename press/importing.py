@@ -461,6 +461,17 @@ class PlannedRow:
         return Action.WORDS[self.action]
 
     @property
+    def date_shown(self):
+        """The date as it will be stored, in words (VaguelyDated.date_display); "" when the row gives none."""
+        if "date_precision" not in self.values:
+            return ""
+        return Coverage(
+            date=self.values["date"],
+            date_precision=self.values["date_precision"],
+            date_wording=self.values["date_wording"],
+        ).date_display
+
+    @property
     def outlet_name(self):
         """The outlet's name (str), "" without one."""
         return self.outlet if isinstance(self.outlet, str) else getattr(self.outlet, "name", "")

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from editorial.admin import AuditedAdmin, IllustratedAdmin, PublicationFilter, PublishableAdmin, stamp
 from editorial.admin.workflow import row_change_action
 from press.admin.export import CoverageExport
+from press.admin.imports import CoverageImport
 from press.admin.inlines import (
     InterviewQuestionInline,
     MilestoneInline,
@@ -50,10 +51,11 @@ def stop_featuring(coverage):
 
 
 @admin.register(Coverage)
-class CoverageAdmin(CoverageExport, IllustratedAdmin, PublishableAdmin):
+class CoverageAdmin(CoverageImport, CoverageExport, IllustratedAdmin, PublishableAdmin):
     """Coverage: publishable, with an image; the change form edits the piece's Q&A, quotes, milestones,
     passages and mentions with it, and checks them against the text it saves. Featuring on the home page
-    (actions, list edits) needs the publish permission. export.csv beside the list (CoverageExport).
+    (actions, list edits) needs the publish permission. export.csv beside the list (CoverageExport);
+    an import from a spreadsheet at import/ (CoverageImport).
     """
 
     list_display = [

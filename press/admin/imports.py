@@ -1,0 +1,341 @@
+"""Importing coverage from a spreadsheet in the admin: upload, match the columns, preview, confirm
+(press.importing does the reading, the planning and the writing)."""
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import urlencode
+
+from editorial.models import PublicationStatus
+from press import importing
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+# An upload waits this long for its preview and confirmation (seconds).
+KEPT_FOR = 24 * 60 * 60
+
+
+def upload_folder():
+    """The folder (Path) uploads wait in between the steps, outside MEDIA_ROOT: COVERAGE_IMPORT_DIR if set,
+    else the system's temporary folder. Shared by the workers of one machine, not by several machines."""
+    folder = Path(
+        getattr(settings, "COVERAGE_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "pressroom-imports"
+    )
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def keep_upload(data, name, user):
+    """Stores data (bytes) of the file called name for user; returns its token (str, 32 URL-safe characters).
+    Uploads older than KEPT_FOR are removed on the way."""
+    folder = upload_folder()
+    now = time.time()
+    for old in folder.iterdir():
+        try:
+            if now - old.stat().st_mtime > KEPT_FOR:
+                old.unlink()
+        except OSError:
+            pass
+    token = secrets.token_urlsafe(24)
+    (folder / f"{token}.data").write_bytes(data)
+    (folder / f"{token}.json").write_text(json.dumps({"name": name, "user": user.pk}))
+    return token
+
+
+def kept_upload(token, user):
+    """(data: bytes, name: str) of the upload token (str) that user made, or None when the token is malformed,
+    unknown, expired or someone else's."""
+    if not isinstance(token, str) or not TOKEN.match(token):
+        return None
+    folder = upload_folder()
+    try:
+        meta = json.loads((folder / f"{token}.json").read_text())
+        data_path = folder / f"{token}.data"
+        if time.time() - data_path.stat().st_mtime > KEPT_FOR or meta.get("user") != user.pk:
+            return None
+        return data_path.read_bytes(), str(meta.get("name", ""))
+    except (OSError, ValueError):
+        return None
+
+
+def forget_upload(token):
+    """Removes the upload token (a valid token, str) once imported."""
+    for suffix in (".data", ".json"):
+        with contextlib.suppress(OSError):
+            os.remove(upload_folder() / f"{token}{suffix}")
+
+
+class UploadForm(forms.Form):
+    """The spreadsheet, judged by content (press.importing.read_table) and size (MAX_UPLOAD_BYTES)."""
+
+    spreadsheet = forms.FileField(
+        label="Spreadsheet (CSV or XLSX)",
+        help_text=f"CSV in UTF-8 or XLSX, a header row first, at most {importing.ADMIN_MAX_ROWS:,} rows and "
+        f"{importing.MAX_UPLOAD_BYTES // (1024 * 1024)} MB. A larger file: manage.py import_coverage.",
+    )
+
+    def clean_spreadsheet(self):
+        upload = self.cleaned_data["spreadsheet"]
+        if upload.size > importing.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {importing.MAX_UPLOAD_BYTES // (1024 * 1024)} MB: split it, or "
+                "import it with manage.py import_coverage on the server."
+            )
+        data = upload.read()
+        try:
+            self.dataset = importing.read_table(data, max_rows=importing.ADMIN_MAX_ROWS)
+        except importing.ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
+        self.data_bytes = data
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One choice per column of the file (map-0, map-1...): the field it feeds, or none. A field matched
+    twice, or Headline matched to none, is a form error."""
+
+    def __init__(self, headers, *args, **kwargs):
+        kwargs.setdefault("prefix", "map")
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        suggested = importing.suggested_mapping(headers)
+        choices = [("", "(ignore this column)"), *importing.FIELDS.items()]
+        for index, header in enumerate(headers):
+            self.fields[str(index)] = forms.ChoiceField(
+                label=f"Column {importing.column_letter(index)}: “{header}”",
+                choices=choices,
+                required=False,
+                initial=suggested.get(index, ""),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = {}
+        for index in range(len(self.headers)):
+            name = cleaned.get(str(index))
+            if name:
+                chosen.setdefault(name, []).append(importing.column_letter(index))
+        twice = [
+            f"{importing.FIELDS[name]} (columns {' and '.join(columns)})"
+            for name, columns in chosen.items()
+            if len(columns) > 1
+        ]
+        if twice:
+            raise forms.ValidationError(f"Each field takes one column: {'; '.join(twice)}.")
+        if "headline" not in chosen:
+            raise forms.ValidationError("Match one column to Headline: every piece needs one.")
+        return cleaned
+
+    @property
+    def mapping(self):
+        """{column index (int): field name} of a valid form."""
+        return {int(index): name for index, name in self.cleaned_data.items() if index.isdigit() and name}
+
+
+class CoverageImport:
+    """For the coverage admin: import/ beside its list, an import in four steps (upload, match the columns,
+    preview, confirm), open to whoever may add coverage (Contributors and Editors). Every piece it adds is a
+    draft; it never changes a published piece (press.importing)."""
+
+    import_templates = {
+        step: f"admin/press/coverage/import_{step}.html" for step in ("upload", "map", "preview")
+    }
+
+    def get_urls(self):
+        """import/, import/map/, import/preview/, import/confirm/ (admin:press_coverage_import...)."""
+        view = self.admin_site.admin_view
+        urls = [
+            path("import/", view(self.import_upload), name="press_coverage_import"),
+            path("import/map/", view(self.import_map), name="press_coverage_import_map"),
+            path("import/preview/", view(self.import_preview), name="press_coverage_import_preview"),
+            path("import/confirm/", view(self.import_confirm), name="press_coverage_import_confirm"),
+        ]
+        return [*urls, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        """The list, with may_import (bool) for its "Import coverage" link."""
+        extra_context = {**(extra_context or {}), "may_import": self.has_add_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def _import_context(self, request, title, **context):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": None,
+            "opts": self.opts,
+            "max_rows": importing.ADMIN_MAX_ROWS,
+            **context,
+        }
+
+    def _render(self, request, step, context, status=200):
+        return TemplateResponse(request, self.import_templates[step], context, status=status)
+
+    def _lost_upload(self, request):
+        """Back to the upload form, saying the file is no longer here."""
+        self.message_user(
+            request,
+            "That upload is not here any more (it expired, was imported, or was never made): upload the "
+            "spreadsheet again.",
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(reverse("admin:press_coverage_import"))
+
+    def _read_kept(self, request, token):
+        """(dataset, name) of the upload token, or None; the file was read once at upload, so an error now
+        is a file changed on the server, said like an unknown token."""
+        kept = kept_upload(token, request.user)
+        if kept is None:
+            return None
+        data, name = kept
+        try:
+            return importing.read_table(data, max_rows=importing.ADMIN_MAX_ROWS), name
+        except importing.ImportFileError:
+            return None
+
+    def import_upload(self, request):
+        """GET: the upload form. POST: the file checked (a form error, 400, says what is wrong with it),
+        kept, and the editor sent to match its columns."""
+        context = self._import_context(request, "Import coverage: upload a spreadsheet")
+        if request.method == "POST":
+            form = UploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                token = keep_upload(form.data_bytes, form.cleaned_data["spreadsheet"].name, request.user)
+                return HttpResponseRedirect(
+                    f"{reverse('admin:press_coverage_import_map')}?{urlencode({'file': token})}"
+                )
+            return self._render(request, "upload", {**context, "form": form}, status=400)
+        return self._render(request, "upload", {**context, "form": UploadForm()})
+
+    @staticmethod
+    def _mapping_query(request):
+        return request.GET if request.method == "GET" else request.POST
+
+    def import_map(self, request):
+        """The columns of the upload (?file=<token>), each with the field it feeds, suggested from its
+        header."""
+        context = self._import_context(request, "Import coverage: match the columns")
+        token = request.GET.get("file")
+        read = self._read_kept(request, token)
+        if read is None:
+            return self._lost_upload(request)
+        dataset, name = read
+        form = MappingForm(dataset.headers)
+        return self._render(
+            request,
+            "map",
+            {**context, "form": form, "token": token, "file_name": name, "row_count": dataset.height},
+        )
+
+    def _planned(self, request, data):
+        """(plan, None), or (None, response) for a lost upload or a mapping form with errors (400)."""
+        token = data.get("file")
+        read = self._read_kept(request, token)
+        if read is None:
+            return None, self._lost_upload(request)
+        dataset, name = read
+        form = MappingForm(dataset.headers, data)
+        if not form.is_valid():
+            context = self._import_context(
+                request,
+                "Import coverage: match the columns",
+                form=form,
+                token=token,
+                file_name=name,
+                row_count=dataset.height,
+            )
+            return None, self._render(request, "map", context, status=400)
+        return importing.plan(dataset, form.mapping, request.user, file_name=name), None
+
+    @staticmethod
+    def _plan_context(plan):
+        return {
+            "plan": plan,
+            "counts": plan.counts,
+            "mapped": [
+                (importing.column_letter(index), plan.headers[index], importing.FIELDS[name])
+                for index, name in sorted(plan.mapping.items())
+            ],
+        }
+
+    @staticmethod
+    def _hidden_mapping(plan):
+        return [(f"map-{index}", plan.mapping.get(index, "")) for index in range(len(plan.headers))]
+
+    def import_preview(self, request):
+        """What the import would do, row by row (?file=<token>&map-N=<field>...), and the form that confirms
+        it; writes nothing."""
+        self._import_context(request, "")
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        plan, response = self._planned(request, request.GET)
+        if response:
+            return response
+        context = self._import_context(
+            request,
+            "Import coverage: preview",
+            token=request.GET["file"],
+            fingerprint=plan.fingerprint(),
+            hidden_mapping=self._hidden_mapping(plan),
+            **self._plan_context(plan),
+        )
+        return self._render(request, "preview", context)
+
+    def import_confirm(self, request):
+        """POST with the file token, the mapping and the preview's fingerprint: the plan made again; if it
+        differs from the preview's (the press room changed since), 409 and nothing written; else applied,
+        and the editor sent to the list of drafts with what was done."""
+        self._import_context(request, "")
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        plan, response = self._planned(request, request.POST)
+        if response:
+            return response
+        token = request.POST["file"]
+        problem = None
+        if plan.fingerprint() != request.POST.get("fingerprint", ""):
+            problem = (
+                "Nothing was imported: the press room changed since the preview (a piece, outlet or person "
+                "the file names was added or changed). Here is the preview as it stands now: check it and "
+                "confirm again."
+            )
+        else:
+            try:
+                importing.apply(plan)
+            except importing.ImportFailed as error:
+                problem = str(error)
+        if problem:
+            context = self._import_context(
+                request,
+                "Import coverage: preview",
+                token=token,
+                fingerprint=plan.fingerprint(),
+                hidden_mapping=self._hidden_mapping(plan),
+                problem=problem,
+                **self._plan_context(plan),
+            )
+            return self._render(request, "preview", context, status=409)
+        forget_upload(token)
+        counts = plan.counts
+        self.message_user(
+            request,
+            f"Imported from {plan.file_name}: {counts['new']} new piece{'s' if counts['new'] != 1 else ''} "
+            f"(drafts), {counts['update']} updated, {counts['skip']} skipped, {counts['error']} not imported "
+            "because of errors.",
+            messages.SUCCESS,
+        )
+        changelist = reverse("admin:press_coverage_changelist")
+        return HttpResponseRedirect(f"{changelist}?{urlencode({'publication': PublicationStatus.DRAFT})}")
