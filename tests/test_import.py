@@ -1,5 +1,5 @@
-"""Importing coverage from a spreadsheet in the admin (and by manage.py import_coverage): what the preview says
-row by row is what confirming does; pieces arrive as drafts; all or nothing."""
+"""Importing coverage from a spreadsheet in the admin (and by manage.py import_coverage): what the preview
+says row by row is what confirming does; pieces arrive as drafts; all or nothing."""
 
 import csv
 import datetime
@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
@@ -147,7 +148,8 @@ def test_the_preview_says_row_by_row_what_confirming_does(editor_client, editor,
     assert done["Location"] == reverse("admin:press_coverage_changelist") + "?publication=draft"
     message = str(list(done.wsgi_request._messages)[0])
     assert message == (
-        "Imported from coverage.csv: 2 new pieces (drafts), 1 updated, 2 skipped, 1 not imported because of errors."
+        "Imported from coverage.csv: 2 new pieces (drafts), 1 updated, 2 skipped, 1 not imported because of "
+        "errors."
     )
 
     twenty = Coverage.objects.get(headline="Twenty strangers")
@@ -298,11 +300,7 @@ def test_a_stale_confirmation_is_refused_and_writes_nothing(editor_client, draft
 
 def test_whoever_may_not_add_coverage_cannot_import(client, db):
     viewer = new_staff_member("viewer")
-    viewer.user_permissions.add(
-        *__import__("django.contrib.auth.models", fromlist=["Permission"]).Permission.objects.filter(
-            codename="view_coverage"
-        )
-    )
+    viewer.user_permissions.add(*Permission.objects.filter(codename="view_coverage"))
     client.force_login(viewer)
     assert client.get(UPLOAD).status_code == 403
     assert client.post(UPLOAD, {"spreadsheet": csv_file(the_file())}).status_code == 403
