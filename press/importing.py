@@ -602,7 +602,8 @@ class _Lookup:
         self.by_name = {}
 
     def load(self, names):
-        wanted = {name.casefold() for name in names} - set(self.by_name)
+        # A name with a NUL never reaches PostgreSQL, which refuses it in a query too: its row is an error.
+        wanted = {name.casefold() for name in names if not NOT_IN_XML.search(name)} - set(self.by_name)
         lowered = {name.lower() for name in wanted}
         if not lowered:
             return
@@ -703,6 +704,9 @@ def plan(dataset, mapping, user, *, file_name=""):
 def _existing_pieces(cells, outlets):
     """The stored pieces a batch of rows may repeat: ({normalised URL: Coverage}, {(outlet pk, headline
     casefolded): Coverage}), in one query."""
+    cells = [
+        (number, row) for number, row in cells if not any(NOT_IN_XML.search(cell) for cell in row.values())
+    ]
     urls = {
         variant for _, row in cells if row.get("url", "").strip() for variant in _url_variants(row["url"])
     }

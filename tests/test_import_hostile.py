@@ -231,3 +231,13 @@ def test_a_confirmed_import_cannot_be_replayed(editor_client):
 
 def test_the_admin_changelist_still_answers(editor_client):
     assert editor_client.get(reverse("admin:press_coverage_changelist")).status_code == 200
+
+
+def test_a_nul_in_every_column_never_reaches_the_database(editor_client):
+    headers = ["Headline", "Publication", "Link", "Writer(s)", "Places mentioned", "Published", "Summary"]
+    token, mapping = upload(editor_client, csv_file([headers, [f"x\x00{n}" for n in range(len(headers))]]))
+    response = preview(editor_client, token, mapping)
+    assert response.status_code == 200
+    [row] = response.context["plan"].rows
+    assert row.status == "Not imported: error" and len(row.errors) == len(headers)
+    assert "Confirm the import" not in response.content.decode()
