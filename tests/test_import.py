@@ -10,7 +10,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Revision
 
@@ -83,6 +84,12 @@ def snapshot():
         sorted(Coverage.authors.through.objects.values_list("pk", "coverage_id", "person_id")),
         Revision.objects.count(),
     )
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    """Each test's uploads wait in a folder of its own."""
+    settings.COVERAGE_IMPORT_DIR = tmp_path / "imports"
 
 
 @pytest.fixture
@@ -331,6 +338,21 @@ def test_the_preview_costs_the_same_queries_for_50_rows(editor_client, django_as
         response = preview(editor_client, token, mapping)
     assert response.status_code == 200
     assert response.context["plan"].count("new") == 50
+
+
+def test_the_preview_costs_no_more_queries_per_row(editor_client):
+    def queries(count):
+        rows = [HEADERS] + [
+            [f"Piece {n}", f"Outlet {n % 7}", f"Writer {n}", "May 2014", f"https://q.example/{n}", "", "", ""]
+            for n in range(count)
+        ]
+        token, mapping = upload(editor_client, csv_file(rows))
+        preview(editor_client, token, mapping)
+        with CaptureQueriesContext(connection) as context:
+            assert preview(editor_client, token, mapping).status_code == 200
+        return len(context.captured_queries)
+
+    assert queries(5) == queries(400)
 
 
 def test_the_command_previews_dry_runs_and_imports(tmp_path, editor, capsys):

@@ -9,7 +9,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from press import importing
-from tests.test_import import CONFIRM, MAP, PREVIEW, UPLOAD, csv_file, preview, snapshot, upload, xlsx_file
+from tests.test_import import (  # noqa: F401 (_uploads_in_tmp: the same fixture)
+    CONFIRM,
+    MAP,
+    PREVIEW,
+    UPLOAD,
+    _uploads_in_tmp,
+    csv_file,
+    preview,
+    snapshot,
+    upload,
+    xlsx_file,
+)
 
 
 def png_named_csv():
