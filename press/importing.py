@@ -27,15 +27,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit, urlunsplit
 
-import reversion
 import tablib
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
+from reversion.models import Version
+from reversion.revisions import _get_options as reversion_options
 
+from editorial import versions
 from editorial.models import PublicationStatus
 from editorial.validators import EARLIEST_YEAR, LATEST_YEAR, LINE_BREAKS, NOT_IN_XML
 from people.models import Person, Place
@@ -891,102 +896,165 @@ class ImportFailed(Exception):
     """Applying a plan failed and nothing was written; str() says why, for the editor."""
 
 
-def _unique_slug(model, base, taken):
-    """A slug of model from base (str) that no row and nothing in taken (a set, updated) has."""
-    base = (slugify(base)[:180].strip("-")) or model._meta.model_name
-    candidate, counter = base, 2
-    while candidate in taken or model.objects.filter(slug=candidate).exists():
-        candidate = f"{base}-{counter}"
-        counter += 1
-    taken.add(candidate)
-    return candidate
+def _unique_slugs(model, names):
+    """A slug of model for each of names (list of str), in order: no two alike, none a stored row has. One
+    query, and one more for each slug taken already."""
+    bases = [slugify(name)[:180].strip("-") or model._meta.model_name for name in names]
+    stored = set(model.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    taken, slugs = set(), []
+    for base in bases:
+        candidate, counter = base, 2
+        while (
+            candidate in taken
+            or candidate in stored
+            or (candidate != base and model.objects.filter(slug=candidate).exists())
+        ):
+            candidate = f"{base}-{counter}"
+            counter += 1
+        taken.add(candidate)
+        slugs.append(candidate)
+    return slugs
+
+
+MENTIONS = ("authors", "mentioned_people", "mentioned_places")
 
 
 def apply(plan, *, progress=None):
     """Carries out plan (an ImportPlan) in one transaction: makes its new outlets and people (drafts), adds
     its new pieces (drafts), updates its updated drafts (the mapped, non-empty cells; people and places are
-    added to those stored), leaves skipped and erroneous rows alone. One django-reversion version of every
-    row written, commented "Imported from <file name>", by plan.user. progress, if given, is called with
-    each row done (for a progress bar).
+    added to those stored), leaves skipped and erroneous rows alone. One django-reversion version (Revision)
+    holds every row written, commented "Imported from <file name>", by plan.user. progress, if given, is
+    called with each row done (for a progress bar).
 
     Returns plan.counts. Raises ImportFailed (nothing written) when the database refuses a row; whatever
     else goes wrong part-way leaves the database as before too, the exception raised as it is.
     """
     user = plan.user if getattr(plan.user, "pk", None) else None
     try:
-        # Versions added by hand, once per row written, after its people and places: left to reversion's
-        # signals, a piece would be copied at its save and again at each relation added, halving the speed.
-        with transaction.atomic(), reversion.create_revision(manage_manually=True):
-            reversion.set_comment(f"Imported from {plan.file_name or 'a spreadsheet'}")
-            if user:
-                reversion.set_user(user)
-            made_outlets, made_people = {}, {}
-            outlet_slugs, person_slugs, piece_slugs = set(), set(), set()
-            for name in plan.new_outlets:
-                outlet = Outlet(
-                    name=name,
-                    slug=_unique_slug(Outlet, name, outlet_slugs),
-                    kind=Outlet.Kind.WEBSITE,
-                    status=PublicationStatus.DRAFT,
-                    created_by=user,
-                    updated_by=user,
-                )
-                outlet.full_clean()
-                outlet.save()
-                reversion.add_to_revision(outlet)
-                made_outlets[name.casefold()] = outlet
-            for name in plan.new_people:
-                person = Person(
-                    name=name,
-                    slug=_unique_slug(Person, name, person_slugs),
-                    status=PublicationStatus.DRAFT,
-                    created_by=user,
-                    updated_by=user,
-                )
-                person.full_clean()
-                person.save()
-                reversion.add_to_revision(person)
-                made_people[name.casefold()] = person
+        with transaction.atomic():
+            copies = []
+            outlets = [
+                Outlet(name=name, slug=slug, kind=Outlet.Kind.WEBSITE, status=PublicationStatus.DRAFT)
+                for name, slug in zip(plan.new_outlets, _unique_slugs(Outlet, plan.new_outlets), strict=True)
+            ]
+            people = [
+                Person(name=name, slug=slug, status=PublicationStatus.DRAFT)
+                for name, slug in zip(plan.new_people, _unique_slugs(Person, plan.new_people), strict=True)
+            ]
+            for row in outlets + people:
+                row.created_by = row.updated_by = user
+                row.full_clean()
+                row.save()
+                copies.extend(versions.copy_of(row))
+            made = {name.casefold(): row for name, row in zip(plan.new_outlets, outlets, strict=True)}
+            made_people = {name.casefold(): row for name, row in zip(plan.new_people, people, strict=True)}
+            new_rows = [row for row in plan.rows if row.action == Action.NEW]
+            slugs = iter(_unique_slugs(Coverage, [row.headline for row in new_rows]))
+            links, added = {relation: [] for relation in MENTIONS}, []
             for row in plan.rows:
-                if row.action in (Action.NEW, Action.UPDATE):
-                    _write_row(row, user, made_outlets, made_people, piece_slugs)
+                if row.action == Action.NEW:
+                    added.append(_add_piece(row, next(slugs), user, made, made_people, links))
+                elif row.action == Action.UPDATE:
+                    copies.extend(_update_piece(row, user, made, made_people))
                 if progress:
                     progress(row)
+            for relation, through_rows in links.items():
+                getattr(Coverage, relation).through.objects.bulk_create(through_rows, batch_size=1000)
+            copies.extend(_copies_of_new_pieces(added))
+            versions.save_as_revision(copies, user, f"Imported from {plan.file_name or 'a spreadsheet'}")
     except (DatabaseError, ValidationError) as error:
         reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error).strip()
         raise ImportFailed(f"Nothing was imported: the database refused a row ({reason}).") from error
     return plan.counts
 
 
-def _write_row(row, user, made_outlets, made_people, piece_slugs):
-    outlet = made_outlets[row.outlet.casefold()] if isinstance(row.outlet, str) else row.outlet
-    if row.action == Action.UPDATE:
-        # The stored row read again inside the transaction: it may have changed since the plan.
-        piece = Coverage.objects.select_for_update().get(pk=row.target.pk)
-        if piece.status == PublicationStatus.PUBLISHED:
-            raise ValidationError(f"“{piece.headline}” was published since the preview")
-        for name, value in row.values.items():
-            if name == "headline" or value not in ("", None):
-                setattr(piece, name, value)
-        if outlet is not None:
-            piece.outlet = outlet
-    else:
-        piece = Coverage(
-            **{"summary": "", **row.values},
-            slug=_unique_slug(Coverage, row.headline, piece_slugs),
-            outlet=outlet,
-            status=PublicationStatus.DRAFT,
-            created_by=user,
-        )
+def _related(row, made, made_people):
+    """{relation: [rows]} of a planned row, names to add replaced by the rows made for them."""
+    return {
+        "authors": [made_people[p.casefold()] if isinstance(p, str) else p for p in row.authors],
+        "mentioned_people": [made_people[p.casefold()] if isinstance(p, str) else p for p in row.people],
+        "mentioned_places": row.places,
+    }
+
+
+def _add_piece(row, slug, user, made, made_people, links):
+    """Saves the new piece of row, a draft whatever the file said; queues its links to people and places
+    in links ({relation: [through rows]}); returns the piece."""
+    outlet = made[row.outlet.casefold()] if isinstance(row.outlet, str) else row.outlet
+    piece = Coverage(
+        **{"summary": "", **row.values}, slug=slug, outlet=outlet, created_by=user, updated_by=user
+    )
     # Whatever the file said, an import never publishes.
-    piece.status = PublicationStatus.DRAFT if row.action == Action.NEW else piece.status
-    piece.published_at = None if row.action == Action.NEW else piece.published_at
+    piece.status, piece.published_at = PublicationStatus.DRAFT, None
+    piece.save()
+    for relation, rows in _related(row, made, made_people).items():
+        through = getattr(Coverage, relation).through
+        links[relation].extend(
+            through(coverage_id=piece.pk, **{_far_end(relation): item.pk}) for item in rows
+        )
+    return piece
+
+
+def _far_end(relation):
+    """The attname of the through table's column that points away from the piece ("person_id")."""
+    through = getattr(Coverage, relation).through
+    return through._meta.get_field(getattr(Coverage, relation).field.m2m_reverse_field_name()).attname
+
+
+def _copies_of_new_pieces(pieces):
+    """The unsaved Versions of pieces just added (list of Coverage), as versions.copy_of() makes them, in a
+    few queries for all of them: a new piece has no inline rows yet, and no relations but its people and
+    places, read in the order the serializer gives them (their model's ordering, then pk)."""
+    options = reversion_options(Coverage)
+    m2m = [f.name for f in Coverage._meta.many_to_many if f.name in options.fields]
+    own = [name for name in options.fields if name not in m2m and name != "search_document"]
+    content_type = ContentType.objects.get_for_model(Coverage)
+    copies = []
+    for start in range(0, len(pieces), 1000):
+        batch = pieces[start : start + 1000]
+        related = {piece.pk: {name: [] for name in m2m} for piece in batch}
+        for relation in MENTIONS:
+            through = getattr(Coverage, relation).through
+            far = _far_end(relation)
+            target = getattr(Coverage, relation).field.m2m_reverse_field_name()
+            model = through._meta.get_field(target).related_model
+            ordering = [f"{target}__{name}" for name in model._meta.ordering]
+            rows = through.objects.filter(coverage_id__in=related).order_by(*ordering, far)
+            for piece_pk, pk in rows.values_list("coverage_id", far):
+                related[piece_pk][relation].append(pk)
+        for piece in batch:
+            [data] = json.loads(serializers.serialize("json", [piece], fields=own))
+            # The search document is the database's own (a generated column): a version's copy is never read.
+            data["fields"] |= {"search_document": None, **related[piece.pk]}
+            copies.append(
+                Version(
+                    content_type=content_type,
+                    object_id=str(piece.pk),
+                    db=piece._state.db or "default",
+                    format="json",
+                    serialized_data=json.dumps([data], cls=DjangoJSONEncoder),
+                    object_repr=str(piece),
+                )
+            )
+    return copies
+
+
+def _update_piece(row, user, made, made_people):
+    """Updates the stored draft row repeats (its non-empty cells; people and places added); returns the
+    unsaved Versions of it and its inline rows."""
+    outlet = made[row.outlet.casefold()] if isinstance(row.outlet, str) else row.outlet
+    # The stored row read again inside the transaction: it may have changed since the plan.
+    piece = Coverage.objects.select_for_update().get(pk=row.target.pk)
+    if piece.status == PublicationStatus.PUBLISHED:
+        raise ValidationError(f"“{piece.headline}” was published since the preview")
+    for name, value in row.values.items():
+        if name == "headline" or value not in ("", None):
+            setattr(piece, name, value)
+    if outlet is not None:
+        piece.outlet = outlet
     piece.updated_by = user
     piece.save()
-    for relation, people in (("authors", row.authors), ("mentioned_people", row.people)):
-        chosen = [made_people[p.casefold()] if isinstance(p, str) else p for p in people]
-        if chosen:
-            getattr(piece, relation).add(*chosen)
-    if row.places:
-        piece.mentioned_places.add(*row.places)
-    reversion.add_to_revision(piece)
+    for relation, rows in _related(row, made, made_people).items():
+        if rows:
+            getattr(piece, relation).add(*rows)
+    return versions.copy_of(piece)
