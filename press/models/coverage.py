@@ -116,7 +116,10 @@ class Coverage(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableMod
         ordering = [F("date").desc(nulls_last=True), "headline"]
         verbose_name = "piece of coverage"
         verbose_name_plural = "coverage"
-        permissions = [("publish_coverage", "Can publish, unpublish and feature coverage")]
+        permissions = [
+            ("publish_coverage", "Can publish, unpublish and feature coverage"),
+            ("view_coverage_report", "Can view the coverage report"),
+        ]
         constraints = [
             *date_precision_constraints("coverage"),
             *image_constraints("coverage"),
