@@ -11,10 +11,14 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from editorial.models import live
 from people.models import Person
 from press.models import Coverage, Outlet, Passage, Quote, Work
+from tests.fuzz import assert_no_server_error, examples, send
+from tests.fuzz_values import hostile_pairs
 from tests.story import DIRECTOR, FILM, STUART_HERITAGE, THE_GUARDIAN, new_piece, new_staff_member
 
 pytestmark = pytest.mark.django_db
@@ -375,3 +379,38 @@ def test_the_report_costs_the_same_queries_with_few_or_many_pieces(
     assert many == few
     with django_assert_max_num_queries(25):
         editor_client.get(url)
+
+
+def test_the_report_reads_only(editor_client):
+    for url in (REPORT, XLSX, PDF, PRINT):
+        assert editor_client.post(url).status_code == 405
+
+
+REPORT_PARAMETERS = ["date_from", "date_to", "outlet", "kind", "stance", "person", "work", "status", "page"]
+
+
+def test_hostile_filters_never_break_the_report(staff):
+    """As the fuzz layer does for every admin list: hostile values in every parameter of the report's
+    page, print view and XLSX (the PDF only renders the print view), by a superuser and a contributor."""
+    plausible = {
+        "date_from": ["2014-03-10", "1899-12-31", "2100-01-01"],
+        "date_to": ["2014-12-31", "0001-01-01", "9999-12-31"],
+        "outlet": ["1", "2"],
+        "person": ["1", "2"],
+        "work": ["1"],
+        "kind": [kind for kind, _ in Coverage.Kind.choices],
+        "stance": [stance for stance, _ in Coverage.Stance.choices],
+        "status": ["published", "drafts", "all"],
+        "page": ["1", "2", "0", "-1"],
+    }
+
+    @examples(1)
+    @given(data=st.data())
+    def run(data):
+        path = data.draw(st.sampled_from([REPORT, PRINT, XLSX]), label="path")
+        pairs = hostile_pairs(data, REPORT_PARAMETERS, plausible)
+        response = send(staff, "GET", path, pairs)
+        assert_no_server_error(response, "report", "GET", path, pairs)
+        assert response.status_code in (200, 400, 403)
+
+    run()

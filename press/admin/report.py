@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from editorial.admin.keys import ValidKeysOnly
 from press.models import Coverage
@@ -94,7 +95,11 @@ class CoverageReport:
 
     def get_urls(self):
         """The report's four URLs before the admin's own."""
-        view = self.admin_site.admin_view
+
+        def view(method):
+            """method as an admin view answering GET and HEAD only (405 otherwise): a report reads."""
+            return self.admin_site.admin_view(require_safe(method))
+
         return [
             path("report/", view(self.report_view), name="press_coverage_report"),
             path("report/print/", view(self.report_print_view), name="press_coverage_report_print"),
