@@ -202,33 +202,55 @@ def report_figures(queryset):
     - by_kind, by_stance: [(label, count)] every kind and stance, in the order of their choices;
     - most_quoted: [(name, quotes)] the TOP_QUOTED named speakers quoted most in these pieces.
 
-    About nine queries whatever the number of pieces, each an aggregate.
+    Five aggregate queries whatever the number of pieces: by kind and stance (with the totals), by outlet,
+    over time, by speaker, and the names of the most-quoted speakers.
     """
     pieces = queryset.order_by()
-    totals = pieces.aggregate(
-        pieces=Count("pk"),
-        dated=Count("date"),
-        outlets=Count("outlet", distinct=True),
-        first=Min("date"),
-        last=Max("date"),
+    groups = list(
+        pieces.values("kind", "stance").annotate(
+            count=Count("*"), dated=Count("date"), first=Min("date"), last=Max("date")
+        )
     )
+    totals = {
+        "pieces": sum(group["count"] for group in groups),
+        "dated": sum(group["dated"] for group in groups),
+        "first": min((group["first"] for group in groups if group["first"]), default=None),
+        "last": max((group["last"] for group in groups if group["last"]), default=None),
+    }
     totals["undated"] = totals["pieces"] - totals["dated"]
-    quotes = Quote.objects.filter(coverage__in=pieces.values("pk")).order_by()
-    totals.update(quotes.aggregate(quotes=Count("pk"), people_quoted=Count("speaker", distinct=True)))
+    outlets = by_outlet(pieces, totals["pieces"])
+    totals["outlets"] = outlets["count"]
+    speakers = dict(
+        Quote.objects.filter(coverage__in=pieces.values("pk"))
+        .order_by()
+        .values("speaker")
+        .annotate(count=Count("*"))
+        .values_list("speaker", "count")
+    )
+    totals["quotes"] = sum(speakers.values())
+    named = sorted(((count, key) for key, count in speakers.items() if key is not None), key=lambda q: -q[0])
+    totals["people_quoted"] = len(named)
     return {
         "totals": totals,
         "over_time": over_time(pieces, totals["first"], totals["last"]),
-        "by_outlet": by_outlet(pieces, totals["pieces"]),
-        "by_kind": by_choice(pieces, "kind", Coverage.Kind.choices),
-        "by_stance": by_choice(pieces, "stance", Coverage.Stance.choices),
-        "most_quoted": [
-            (row["speaker__name"], row["count"])
-            for row in quotes.filter(speaker__isnull=False)
-            .values("speaker", "speaker__name")
-            .annotate(count=Count("pk"))
-            .order_by("-count", "speaker__name")[:TOP_QUOTED]
-        ],
+        "by_outlet": outlets["rows"],
+        "by_kind": summed(groups, "kind", Coverage.Kind.choices),
+        "by_stance": summed(groups, "stance", Coverage.Stance.choices),
+        "most_quoted": most_quoted(named),
     }
+
+
+def most_quoted(named):
+    """[(name, quotes)] of the TOP_QUOTED first speakers of named ([(quotes, person key)], most first),
+    most quoted first, then by name."""
+    # Ties at the cut are settled by name, so the top ten do not depend on the order the database gave.
+    if len(named) > TOP_QUOTED:
+        cut = named[TOP_QUOTED - 1][0]
+        named = [(count, key) for count, key in named if count >= cut]
+    names = dict(Person.objects.filter(pk__in=[key for _, key in named]).values_list("pk", "name"))
+    return sorted(((names[key], count) for count, key in named), key=lambda row: (-row[1], row[0]))[
+        :TOP_QUOTED
+    ]
 
 
 def over_time(pieces, first, last):
@@ -243,7 +265,7 @@ def over_time(pieces, first, last):
         pieces.filter(date__isnull=False)
         .annotate(period=trunc("date"))
         .values("period")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("*"))
         .values_list("period", "count")
     )
     counted = {(p.date() if isinstance(p, datetime.datetime) else p): n for p, n in counted.items()}
@@ -255,22 +277,29 @@ def over_time(pieces, first, last):
 
 
 def by_outlet(pieces, total):
-    """The TOP_OUTLETS outlets with most of pieces, then "Other outlets"; see report_figures()."""
-    top = (
-        pieces.values("outlet", "outlet__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "outlet__name")[:TOP_OUTLETS]
-    )
-    rows = [(row["outlet__name"] or "Outlet not named", row["count"]) for row in top]
+    """{"rows": the TOP_OUTLETS outlets with most of pieces, then "Other outlets"; "count": how many
+    outlets (int) the pieces come from}; see report_figures()."""
+    counted = list(pieces.values("outlet").annotate(count=Count("*")).values_list("outlet", "count"))
+    named = sorted(counted, key=lambda row: -row[1])
+    if len(named) > TOP_OUTLETS:
+        cut = named[TOP_OUTLETS - 1][1]
+        named = [row for row in named if row[1] >= cut]
+    names = dict(Outlet.objects.filter(pk__in=[key for key, _ in named if key]).values_list("pk", "name"))
+    rows = sorted(
+        ((names.get(key, "Outlet not named"), count) for key, count in named),
+        key=lambda row: (-row[1], row[0]),
+    )[:TOP_OUTLETS]
     rest = total - sum(count for _, count in rows)
     if rest:
         rows.append(("Other outlets", rest))
-    return rows
+    return {"rows": rows, "count": sum(1 for key, _ in counted if key is not None)}
 
 
-def by_choice(pieces, field, choices):
-    """Pieces counted by field's value, one row per choice (label, count) in choices' order."""
-    counted = dict(pieces.values(field).annotate(count=Count("pk")).values_list(field, "count"))
+def summed(groups, field, choices):
+    """From groups (dicts with field and "count"), one row per choice (label, count) in choices' order."""
+    counted = {}
+    for group in groups:
+        counted[group[field]] = counted.get(group[field], 0) + group["count"]
     return [(label, counted.get(value, 0)) for value, label in choices]
 
 

@@ -1,4 +1,5 @@
-# The coverage report's permission, granted to the Editors group (contributors do not see the report).
+# The coverage report: its permission, granted to the Editors group (contributors do not see the report), and
+# two indexes its counts are read from without reading the pieces' wide rows (press.reports).
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
@@ -48,6 +49,16 @@ class Migration(migrations.Migration):
                 "verbose_name": "piece of coverage",
                 "verbose_name_plural": "coverage",
             },
+        ),
+        migrations.AddIndex(
+            model_name="coverage",
+            index=models.Index(
+                fields=["status", "date", "published_at", "outlet", "kind", "stance", "id"], name="coverage_report"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="quote",
+            index=models.Index(fields=["coverage", "speaker"], name="quote_report"),
         ),
         migrations.RunPython(grant_to_editors, take_back),
     ]
