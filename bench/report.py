@@ -42,9 +42,8 @@ REPORT = "/admin/press/coverage/report/"
 def addresses():
     """(name, URL) of the report addresses to time, on the archive's own rows."""
     outlet = Outlet.objects.filter(slug="synthetic-outlet-13").first() or Outlet.objects.first()
-    person = (
-        Person.objects.filter(slug__startswith="synthetic-").order_by("pk").first() or Person.objects.first()
-    )
+    piece = Coverage.objects.filter(slug="synthetic-coverage-0").first()
+    person = (piece.authors.first() if piece else None) or Person.objects.order_by("pk").first()
     film = Work.objects.order_by("pk").first()
     return [
         ("page, no filter (on the site)", REPORT),

@@ -32,6 +32,8 @@ from press.reports import ReportFilter, report_charts, report_figures
 
 PIECES_PER_PAGE = 50
 XLSX_BATCH = 2000
+# Up to this many pieces found, the page of them is read by their keys (see report_view()).
+FEW_PIECES = 2000
 # A date in the XLSX as ISO 8601 cut to its precision: 2014-03-10, 2014-03 (a month), 2014 (a year).
 PRECISION_DIGITS = {"day": 10, "month": 7, "year": 4}
 PIECE_COLUMNS = [
@@ -192,7 +194,12 @@ class CoverageReport:
         if "figures" not in context:
             return TemplateResponse(request, "admin/press/coverage/report.html", context, status=400)
         total = context["figures"]["totals"]["pieces"]
-        pieces = report.qs.select_related("outlet").defer("text", "search_document", "summary")
+        pieces = report.qs
+        if total <= FEW_PIECES:
+            # A filter that finds few pieces (a person's, say) is read by key first: walking the newest-first
+            # index until a page is full would read every piece before finding them.
+            pieces = Coverage.objects.filter(pk__in=list(pieces.values_list("pk", flat=True)))
+        pieces = pieces.select_related("outlet").defer("text", "search_document", "summary")
         paginator = Paginator(pieces, PIECES_PER_PAGE)
         paginator.count = total  # counted already, with the figures
         context["page"] = paginator.get_page(request.GET.get("page"))
