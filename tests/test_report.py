@@ -231,6 +231,15 @@ def test_xlsx_holds_the_pieces_and_the_same_figures(editor_client, pieces):
     rows = list(book["Pieces"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Headline", "Outlet", "Kind")
     assert sorted(row[0] for row in rows[1:]) == sorted(queryset.values_list("headline", flat=True))
+    piece = queryset.exclude(date=None).exclude(outlet=None).first()
+    row = next(row for row in rows if row[0] == piece.headline)
+    assert row[1] == piece.outlet.name and row[3] == piece.get_stance_display()
+    assert (
+        row[5]
+        == {"day": piece.date.isoformat(), "month": f"{piece.date:%Y-%m}", "year": str(piece.date.year)}[
+            piece.date_precision
+        ]
+    )
     sections, current = {}, None
     for label, value, *_ in book["Figures"].iter_rows(values_only=True):
         if label is not None and value is None:
