@@ -306,10 +306,12 @@ def summed(groups, field, choices):
 
 
 def nice_step(largest, ticks=4):
-    """A round step (1, 2, 5 times a power of ten) of which `ticks` reach at least largest (int)."""
+    """A round step (1, 2, 5 times a power of ten, at least 1) of which `ticks` reach at least largest
+    (int)."""
     raw = max(largest, 1) / ticks
     magnitude = 10 ** math.floor(math.log10(raw))
-    return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    # Counts are whole: a step below 1 would label ticks 0.25, 0.5...
+    return max(1, next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
 
 
 def bar_chart(chart_id, title, rows, *, label_width=190, width=640, bar_height=22, gap=6):
@@ -355,7 +357,8 @@ def column_chart(chart_id, title, rows, *, width=640, height=260, left=50, botto
     """
     largest = max((count for _, count in rows), default=0)
     step = nice_step(largest)
-    axis_top = step * 4
+    ticks = max(1, math.ceil(largest / step))
+    axis_top = step * ticks
     plot_width, plot_height = width - left - 10, height - top - bottom
     slot = plot_width / max(len(rows), 1)
     label_every = max(1, math.ceil(len(rows) / 12))
@@ -389,7 +392,8 @@ def column_chart(chart_id, title, rows, *, width=640, height=260, left=50, botto
         "label_y": top + plot_height + 16,
         "show_counts": len(rows) <= 24,
         "y_ticks": [
-            {"y": round(top + plot_height * (1 - i / 4), 1), "label": f"{int(step * i):,}"} for i in range(5)
+            {"y": round(top + plot_height * (1 - i / ticks), 1), "label": f"{int(step * i):,}"}
+            for i in range(ticks + 1)
         ],
         "bars": bars,
         "rows": rows,
