@@ -33,6 +33,8 @@ def pages():
     yield admin_url(Coverage, "changelist") + "?publication=live&kind__exact=article&q=Pilieva&_facets=1"
     yield "/admin/press/passage/uncited-claims/"
     yield "/admin/press/coverage/export.csv"
+    yield "/admin/press/coverage/report/"
+    yield "/admin/press/coverage/report/?status=all&kind=article&date_from=2000-01-01"
     yield "/admin/"
 
 
