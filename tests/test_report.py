@@ -292,6 +292,10 @@ def test_pdf_fetches_only_our_static_files():
         "file:///etc/passwd",
         "http://testserver/static/../config/settings/base.py",
         "http://testserver/admin/",
+        "http://testserver/static//etc/passwd",
+        "http://testserver/static/",
+        "http://testserver/static/css/../../config/settings/base.py",
+        "http://testserver/static/css\\..\\..\\manage.py",
     ):
         with pytest.raises(ValueError):
             fetcher(url)

@@ -14,10 +14,9 @@ from urllib.parse import urlencode, urlsplit
 
 import xlsxwriter
 from django.conf import settings
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
@@ -26,7 +25,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from editorial.admin.keys import ValidKeysOnly
+from editorial.admin.keys import CheckedAutocompleteSelectMultiple
 from press.models import Coverage
 from press.reports import ReportFilter, report_charts, report_figures
 
@@ -52,10 +51,6 @@ LIST_TO_REPORT = {"kind__exact": "kind", "stance__exact": "stance", "outlet__id_
 PUBLICATION_TO_STATUS = {"live": "published", "draft": "drafts", "in_review": "drafts", "scheduled": "drafts"}
 
 
-class CheckedAutocompleteSelectMultiple(ValidKeysOnly, AutocompleteSelectMultiple):
-    """The admin's autocomplete for several rows, showing only keys the column can hold."""
-
-
 def static_file(url):
     """(bytes, MIME type str) of the static file url (absolute, its path under STATIC_URL) names, read from
     our own static files (the finders, then the collected storage); ValueError for any other URL."""
@@ -64,16 +59,19 @@ def static_file(url):
     if not path_part.startswith(static_path):
         raise ValueError(f"The report's PDF reads only the press room's static files, not {url[:100]}.")
     name = path_part.removeprefix(static_path)
-    if ".." in name.split("/"):
-        raise ValueError("Not a static file.")
-    if found := finders.find(name):
-        with open(found, "rb") as file:
-            content = file.read()
-    elif staticfiles_storage.exists(name):
-        with staticfiles_storage.open(name) as file:
-            content = file.read()
-    else:
-        raise ValueError(f"There is no static file {name[:100]}.")
+    if not name or name.startswith("/") or "\\" in name or ".." in name.split("/"):
+        raise ValueError(f"Not a static file: {url[:100]}.")
+    try:
+        if found := finders.find(name):
+            with open(found, "rb") as file:
+                content = file.read()
+        elif staticfiles_storage.exists(name):
+            with staticfiles_storage.open(name) as file:
+                content = file.read()
+        else:
+            raise ValueError(f"There is no static file {name[:100]}.")
+    except SuspiciousFileOperation as error:  # a name leading out of the static folders
+        raise ValueError(f"Not a static file: {url[:100]}.") from error
     return content, mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
