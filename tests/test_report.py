@@ -281,6 +281,15 @@ def test_pdf_is_made_without_the_network(editor_client, pieces):
     assert "coverage-report-" in response["Content-Disposition"]
 
 
+def test_making_a_pdf_leaves_the_image_checks_as_strict(editor_client):
+    from PIL import ImageFile
+
+    assert editor_client.get(PDF).status_code == 200
+    # WeasyPrint's import would let Pillow load truncated images, and uploads through, in every process
+    # that had made a PDF.
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
 def test_pdf_fetches_only_our_static_files():
     from press.admin.report import static_only_fetcher
 

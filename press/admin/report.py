@@ -75,19 +75,36 @@ def static_file(url):
     return content, mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
+def weasyprint():
+    """The weasyprint module, imported on first use (it loads Pango), leaving Pillow as it found it.
+
+    Importing WeasyPrint sets Pillow's ImageFile.LOAD_TRUNCATED_IMAGES for the whole process, which would
+    let a truncated upload through the image checks (editorial.images) once any PDF had been made: the
+    flag is put back as it was."""
+    from PIL import ImageFile
+
+    loads_truncated = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        import weasyprint as module
+        import weasyprint.urls  # noqa: F401
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = loads_truncated
+    return module
+
+
 def static_only_fetcher():
     """WeasyPrint's URL fetcher for the report's PDF: it serves our static files (static_file()) and
     refuses everything else, on any host and by any scheme (file:, data:, http:), so that making a PDF
     never reaches the network nor reads another file. WeasyPrint reports a refused URL and skips it."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse  # loads Pango: only when a PDF is made
+    urls = weasyprint().urls
 
-    class StaticOnlyFetcher(URLFetcher):
+    class StaticOnlyFetcher(urls.URLFetcher):
         """URLFetcher whose fetch() reads static_file()."""
 
         def fetch(self, url, headers=None):
             """URLFetcherResponse of the static file url names; ValueError for any other URL."""
             content, mime_type = static_file(url)
-            return URLFetcherResponse(url, content, {"Content-Type": mime_type})
+            return urls.URLFetcherResponse(url, content, {"Content-Type": mime_type})
 
     return StaticOnlyFetcher()
 
@@ -222,11 +239,11 @@ class CoverageReport:
         status, html = self.render_print(request, for_pdf=True)
         if status != 200:
             return HttpResponse(html, status=status)
-        from weasyprint import HTML  # loads Pango: only when a PDF is asked for
-
-        pdf = HTML(
-            string=html, base_url=request.build_absolute_uri("/"), url_fetcher=static_only_fetcher()
-        ).write_pdf()
+        pdf = (
+            weasyprint()
+            .HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=static_only_fetcher())
+            .write_pdf()
+        )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{self.report_filename("pdf")}"'
         return response
