@@ -139,6 +139,7 @@ def editorial_groups(transactional_db):
     schema_editor = SimpleNamespace(connection=connection)
     importlib.import_module("press.migrations.0003_contributors_and_editors").make_groups(apps, schema_editor)
     importlib.import_module("people.migrations.0005_editorial_group_permissions").grant(apps, schema_editor)
+    importlib.import_module("press.migrations.0011_coverage_report").grant_to_editors(apps, schema_editor)
     importlib.import_module("editorial.migrations.0002_site_and_redirect_permissions").name_site_and_grant(
         apps, schema_editor
     )

@@ -34,6 +34,8 @@ def pages():
     yield "/admin/press/passage/uncited-claims/"
     yield "/admin/press/coverage/export.csv"
     yield "/admin/press/coverage/import/"
+    yield "/admin/press/coverage/report/"
+    yield "/admin/press/coverage/report/?status=all&kind=article&date_from=2000-01-01"
     yield "/admin/"
 
 

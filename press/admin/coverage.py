@@ -16,6 +16,7 @@ from press.admin.inlines import (
     QuoteInline,
     mention_inline,
 )
+from press.admin.report import CoverageReport
 from press.models import (
     Coverage,
     InterviewQuestion,
@@ -51,11 +52,11 @@ def stop_featuring(coverage):
 
 
 @admin.register(Coverage)
-class CoverageAdmin(CoverageImport, CoverageExport, IllustratedAdmin, PublishableAdmin):
+class CoverageAdmin(CoverageImport, CoverageReport, CoverageExport, IllustratedAdmin, PublishableAdmin):
     """Coverage: publishable, with an image; the change form edits the piece's Q&A, quotes, milestones,
     passages and mentions with it, and checks them against the text it saves. Featuring on the home page
-    (actions, list edits) needs the publish permission. export.csv beside the list (CoverageExport);
-    an import from a spreadsheet at import/ (CoverageImport).
+    (actions, list edits) needs the publish permission. export.csv beside the list (CoverageExport), an
+    import from a spreadsheet at import/ (CoverageImport), the coverage report for editors (CoverageReport).
     """
 
     list_display = [

@@ -66,6 +66,11 @@ class Quote(Cited):
 
     class Meta:
         ordering = ["passage__coverage", "passage"]
+        indexes = [
+            # The coverage report's most-quoted people: the quotes of the pieces found, counted by speaker
+            # from this index alone.
+            models.Index(fields=["coverage", "speaker"], name="quote_report"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["passage"],

@@ -116,7 +116,10 @@ class Coverage(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableMod
         ordering = [F("date").desc(nulls_last=True), "headline"]
         verbose_name = "piece of coverage"
         verbose_name_plural = "coverage"
-        permissions = [("publish_coverage", "Can publish, unpublish and feature coverage")]
+        permissions = [
+            ("publish_coverage", "Can publish, unpublish and feature coverage"),
+            ("view_coverage_report", "Can view the coverage report"),
+        ]
         constraints = [
             *date_precision_constraints("coverage"),
             *image_constraints("coverage"),
@@ -128,6 +131,13 @@ class Coverage(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableMod
             NullsLastIndex(F("date").desc(nulls_last=True), "headline", name="coverage_newest_first"),
             # Its "oldest first" order; ascending keys keep NULLs last unasked, as that order wants them.
             models.Index(fields=["date", "headline"], name="coverage_oldest_first"),
+            # The coverage report's counts (press.reports), read from this index alone, not the wide rows:
+            # status and publication time decide what is on the site, then what the report counts by, and
+            # the key the quotes of the pieces found are looked up by.
+            models.Index(
+                fields=["status", "date", "published_at", "outlet", "kind", "stance", "id"],
+                name="coverage_report",
+            ),
             # The home page's few featured pieces, found without reading the rest.
             models.Index(
                 fields=["feature_order", "headline"], condition=Q(featured=True), name="coverage_featured"
