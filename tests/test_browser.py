@@ -36,13 +36,16 @@ EVERY_KIND_OF_PAGE = [
 ]
 
 
-def axe_violations(page):
+def axe_violations(page, exclude=None):
+    """axe-core's violations on page (a Playwright page made with bypass_csp=True), as a list of str "rule:
+    help at selectors"; exclude (a CSS selector or None) leaves out what it matches and everything inside."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run npm ci (make test does)")
     page.add_script_tag(path=str(AXE))
     return page.evaluate(
-        """async () => (await axe.run()).violations.map(
-            v => `${v.id}: ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)"""
+        """async (exclude) => (await axe.run(exclude ? {exclude: [[exclude]]} : document)).violations.map(
+            v => `${v.id}: ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)""",
+        exclude,
     )
 
 
