@@ -1,6 +1,9 @@
 """What needs a real browser: accessibility (axe-core), keyboard focus, and a visitor's journey."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.project import ARTIFACTS, ROOT
 from tests.story import (
@@ -113,17 +116,18 @@ def test_a_visitors_journey(browser, site_url, width):
     step("1-home")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Coverage").click()
-    assert page.locator("h1").inner_text() == "Coverage"
+    expect(page.locator("h1")).to_have_text("Coverage")
     step("2-coverage")
 
     page.get_by_label("Outlet").fill(PRET_A_REPORTER)
     page.get_by_role("button", name="Show coverage").click()
-    assert f"outlet={PRET_A_REPORTER}" in page.url
-    assert page.locator(".coverage-item").count() == 1
+    # Waits for the new page: counting before it loads counts the old one, or none (seen on a busy machine).
+    page.wait_for_url(re.compile(f"outlet={PRET_A_REPORTER}"))
+    expect(page.locator(".coverage-item")).to_have_count(1)
     step("3-filtered")
 
     page.locator(".coverage-item h3 a").first.click()
-    assert page.url.endswith(f"/coverage/{Q_AND_A}/")
+    page.wait_for_url(f"**/coverage/{Q_AND_A}/")
     step("4-piece")
 
     page.locator(".quote .source").first.click()
@@ -135,17 +139,18 @@ def test_a_visitors_journey(browser, site_url, width):
     step("5-cited-passage")
 
     page.locator(".mentions").get_by_role("link", name="Tatia Pilieva").click()
-    assert page.locator("h1").inner_text() == "Tatia Pilieva"
+    expect(page.locator("h1")).to_have_text("Tatia Pilieva")
     step("6-person")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="L.A. guide").click()
-    assert page.locator("h1").inner_text() == "The director's Los Angeles"
-    assert page.locator(".guide > li").count() == 7
+    expect(page.locator("h1")).to_have_text("The director's Los Angeles")
+    expect(page.locator(".guide > li")).to_have_count(7)
     step("7-guide")
 
     page.get_by_label("Neighbourhood").select_option(SILVER_LAKE)
     page.get_by_role("button", name="Show places").click()
-    assert page.locator(".guide > li").count() == 1
+    page.wait_for_url(re.compile(f"neighbourhood={SILVER_LAKE}"))
+    expect(page.locator(".guide > li")).to_have_count(1)
     assert "Speranza" in page.locator(".guide > li").inner_text()
     step("8-guide-silver-lake")
 
