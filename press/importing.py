@@ -50,6 +50,12 @@ from press.models.dates import DatePrecision
 ADMIN_MAX_ROWS = 2_000
 COMMAND_MAX_ROWS = 100_000
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# A ZIP (XLSX) is refused before openpyxl opens it when its members, as the archive declares them, add up to
+# more than this (bytes) or number more than MAX_ZIP_MEMBERS: a 600 KB "zip bomb" unpacks to 600 MB in memory.
+# zipfile never unpacks a member past its declared size, so the declared sum bounds what is read. 200 MB is 20
+# times the upload cap: a real 100,000-row workbook of coverage unpacks to about 60 MB.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_MEMBERS = 1_000
 # Python's csv module refuses a longer cell (csv.field_size_limit()'s default); said in words below.
 MAX_CELL_CHARACTERS = 131_072
 
@@ -253,9 +259,32 @@ def _csv_rows(data, max_rows):
     return rows
 
 
+def _check_unpacked_size(data):
+    """Raises ImportFileError when the ZIP in data (bytes) has more than MAX_ZIP_MEMBERS members or unpacks
+    to more than MAX_UNPACKED_BYTES; a ZIP that cannot be opened is left for openpyxl to refuse."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise ImportFileError(
+            f"This XLSX file holds {len(members):,} parts, more than the {MAX_ZIP_MEMBERS:,} a workbook of "
+            "coverage needs: it is damaged or not a workbook. Save it again as XLSX, or as CSV UTF-8."
+        )
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            f"This XLSX file is too large when unpacked ({unpacked // (1024 * 1024):,} MB, more than "
+            f"{MAX_UNPACKED_BYTES // (1024 * 1024):,} MB): it is damaged or padded. Save it again as XLSX or "
+            "CSV UTF-8, or split it."
+        )
+
+
 def _xlsx_rows(data, max_rows):
     import openpyxl
 
+    _check_unpacked_size(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
