@@ -191,26 +191,34 @@ SIGNATURES = [
 def read_table(upload, *, max_rows=ADMIN_MAX_ROWS):
     """The spreadsheet in upload (a file object opened in binary, e.g. an UploadedFile, or bytes) as a
     tablib.Dataset: its first row the headers (str), every other row a list of str, one per header ("" for an
-    empty cell). Judged by its content, not its name: XLSX (its first sheet) or CSV in UTF-8 (a BOM is fine).
+    empty cell). Judged by its content, not its name: XLSX (its first visible sheet; a merged range's value
+    given to each of its cells) or CSV in UTF-8 (a BOM is fine), separated by commas, semicolons or tabs (the
+    one that splits the header row into the most columns; commas when none does better).
+    The dataset's reading_notes (list of str) say what the editor should know about the reading: the sheet
+    read and the sheets left out, merged cells, a separator other than a comma.
 
-    Raises ImportFileError, in words, for an empty file, another type of file, a CSV not in UTF-8, a file
-    without a header row or without rows, two columns with the same header, a formula in any cell (never
-    evaluated), a cell past MAX_CELL_CHARACTERS, or more than max_rows rows (int). A NUL or another control
-    character in a cell is left for plan(), which makes it an error of its row naming the column.
+    Raises ImportFileError, in words, for an empty file, another type of file, a CSV not in UTF-8 (UTF-16
+    named), an XLSX too large when unpacked or of too many parts (MAX_UNPACKED_BYTES, MAX_ZIP_MEMBERS), a CSV
+    quote that never closes, a file without a header row or without rows, a header with a control character,
+    two columns with the same header, a formula in any cell (never evaluated), a cell past
+    MAX_CELL_CHARACTERS, or more than max_rows rows (int). A NUL or another control character in a cell is
+    left for plan(), which makes it an error of its row naming the column.
     """
     data = upload if isinstance(upload, bytes) else upload.read()
     if not data.strip():
         raise ImportFileError("The file is empty: export the spreadsheet again, with a header row and rows.")
     if data.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(data, max_rows)
+        rows, notes = _xlsx_rows(data, max_rows)
     else:
         for signature, what in SIGNATURES:
             if data.startswith(signature):
                 raise ImportFileError(
                     f"This file is {what}, not a spreadsheet: upload a CSV (UTF-8) or an XLSX file."
                 )
-        rows = _csv_rows(data, max_rows)
-    return _dataset(rows, max_rows)
+        rows, notes = _csv_rows(data, max_rows)
+    dataset = _dataset(rows, max_rows)
+    dataset.reading_notes = notes
+    return dataset
 
 
 def _too_many(max_rows):
@@ -228,7 +236,29 @@ def _formula(cell_name, value):
     )
 
 
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _separator(text):
+    """The separator (",", ";" or a tab) that splits the first row of text into the most cells; a comma on a
+    tie. Judged on the header row alone: a cell of the rows below may hold any of them."""
+    counts = {}
+    for separator in SEPARATORS:
+        try:
+            counts[separator] = len(
+                next(csv.reader(io.StringIO(text[:65_536], newline=""), delimiter=separator), [])
+            )
+        except csv.Error:
+            counts[separator] = 0
+    best = max(counts.values())
+    return "," if counts[","] == best else max(counts, key=counts.get)
+
+
 def _csv_rows(data, max_rows):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFileError(
+            "This CSV is in UTF-16: save it as “CSV UTF-8” (in Excel: Save As, CSV UTF-8), or as XLSX."
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -241,7 +271,19 @@ def _csv_rows(data, max_rows):
             f"This CSV is not in UTF-8 (byte {error.start + 1} cannot be read as UTF-8; it may be Latin-1 or "
             "Windows-1252): save it again as “CSV UTF-8”, or as XLSX."
         ) from error
-    reader = csv.reader(io.StringIO(text, newline=""))
+    separator = _separator(text)
+    notes = [] if separator == "," else [f"Read as separated by {SEPARATORS[separator]}s, not commas."]
+    try:
+        # Strict first, only to learn of a quote left open (the rest of the file would become one cell);
+        # other strictness (text after a closing quote) is forgiven, as spreadsheets do.
+        return _csv_records(text, separator, max_rows, strict=True), notes
+    except csv.Error:
+        pass
+    return _csv_records(text, separator, max_rows, strict=False), notes
+
+
+def _csv_records(text, separator, max_rows, *, strict):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=strict)
     rows = []
     try:
         for row in reader:
@@ -252,9 +294,16 @@ def _csv_rows(data, max_rows):
             if len(rows) > max_rows + 1 and any(cell.strip() for cell in row):
                 raise _too_many(max_rows)
     except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise ImportFileError(
+                f'Row {len(rows) + 1} opens a quote that never closes (“"”): the rest of the file would be '
+                "read as one cell. Close the quote, or remove it, and upload again."
+            ) from error
+        if strict:
+            raise
         raise ImportFileError(
             f"Row {reader.line_num} cannot be read as CSV ({error}): a cell may be longer than "
-            f"{MAX_CELL_CHARACTERS:,} characters, or a quote left open."
+            f"{MAX_CELL_CHARACTERS:,} characters."
         ) from error
     return rows
 
@@ -293,7 +342,14 @@ def _xlsx_rows(data, max_rows):
             "upload a CSV (UTF-8) or an XLSX file."
         ) from error
     try:
-        sheet = workbook.worksheets[0]
+        visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+        if not visible:
+            raise ImportFileError(
+                "This XLSX file has no visible sheet: show the sheet of coverage and save again."
+            )
+        sheet = visible[0]
+        others = [other.title for other in workbook.worksheets if other is not sheet]
+        notes = [f"Read sheet “{sheet.title}”" + (f"; left out: {_quoted(others)}." if others else ".")]
         rows = []
         for number, cells in enumerate(sheet.iter_rows(), start=1):
             row = []
@@ -305,7 +361,14 @@ def _xlsx_rows(data, max_rows):
             rows.append(row)
             if len(rows) > max_rows + 1 and any(cell.strip() for cell in row):
                 raise _too_many(max_rows)
-        return rows
+        merged = _merged_ranges(workbook._archive, sheet._worksheet_path)
+        if merged:
+            _spread_merged(rows, merged)
+            notes.append(
+                f"Merged cells ({', '.join(merged[:5])}{'...' if len(merged) > 5 else ''}): each cell of a "
+                "merged range was given the range's value."
+            )
+        return rows, notes
     except ImportFileError:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as error:
@@ -314,6 +377,55 @@ def _xlsx_rows(data, max_rows):
         ) from error
     finally:
         workbook.close()
+
+
+def _quoted(names):
+    return ", ".join(f"“{name}”" for name in names)
+
+
+MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})\"")
+
+
+def _merged_ranges(archive, path):
+    """The merged ranges ("B2:B3", str) of the sheet at path in archive (an open zipfile.ZipFile). openpyxl's
+    read-only sheets do not give them; they follow the rows in the sheet's XML, so the XML is streamed (its
+    unpacked size is capped by MAX_UNPACKED_BYTES) and only its tail from <mergeCells on is kept."""
+    tail, found = b"", False
+    with archive.open(path.lstrip("/")) as source:
+        while chunk := source.read(1024 * 1024):
+            if found:
+                tail += chunk
+                continue
+            tail = tail[-32:] + chunk
+            at = tail.find(b"mergeCells")
+            if at >= 0:
+                tail, found = tail[at:], True
+    return [ref.decode() for ref in MERGE_CELL.findall(tail)] if found else []
+
+
+def _column_index(letters):
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _spread_merged(rows, merged):
+    """Gives the value of each merged range's first cell to every cell of the range, within the rows read
+    (a range past them is not grown: a merge of a whole column must not make a million rows)."""
+    width = max((len(row) for row in rows), default=0)
+    for ref in merged:
+        first, last = ref.split(":")
+        (col1, row1), (col2, row2) = (re.match(r"([A-Z]+)(\d+)", end).groups() for end in (first, last))
+        top, bottom = int(row1) - 1, min(int(row2) - 1, len(rows) - 1)
+        left, right = _column_index(col1), min(_column_index(col2), width - 1)
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for row in rows[top : bottom + 1]:
+            row.extend([""] * (right + 1 - len(row)))
+            for column in range(left, right + 1):
+                row[column] = value
 
 
 def _cell_text(value):
@@ -327,6 +439,10 @@ def _cell_text(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+# Any control character but none: a header is one line (a cell's line breaks are checked by plan()).
+HEADER_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _dataset(rows, max_rows):
@@ -344,6 +460,12 @@ def _dataset(rows, max_rows):
         if not header:
             raise ImportFileError(
                 f"Column {column_letter(index)} has no header: give every column a header in the first row."
+            )
+        if HEADER_CONTROL.search(header):
+            shown = HEADER_CONTROL.sub("", header)
+            raise ImportFileError(
+                f"The header of column {column_letter(index)} (“{shown}”) holds a control character (a NUL "
+                "or another invisible character): retype that header and upload again."
             )
         key = header.casefold()
         if key in seen:

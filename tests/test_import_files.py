@@ -6,6 +6,7 @@ import io
 import os
 import zipfile
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -15,7 +16,9 @@ from press.management.commands import import_coverage
 from tests.test_import import (  # noqa: F401 (_uploads_in_tmp: the same fixture)
     UPLOAD,
     _uploads_in_tmp,
+    preview,
     snapshot,
+    upload,
     xlsx_file,
 )
 
@@ -88,3 +91,143 @@ def test_the_command_refuses_a_file_over_its_size_cap(tmp_path, db, monkeypatch)
     path.write_text("Headline\n" + "A piece\n" * 50)
     with pytest.raises(CommandError, match="is larger than"):
         call_command("import_coverage", str(path), "--dry-run")
+
+
+def workbook_file(sheets, *, hidden=(), merge=()):
+    """An uploaded XLSX with sheets ({title: rows}), those titled in hidden hidden, the ranges in merge
+    merged on the first sheet."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if title in hidden:
+            sheet.sheet_state = "hidden"
+    for ref in merge:
+        workbook.worksheets[0].merge_cells(ref)
+    out = io.BytesIO()
+    workbook.save(out)
+    return SimpleUploadedFile("coverage.xlsx", out.getvalue())
+
+
+def page_messages(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_first_visible_sheet_is_read_and_the_preview_names_the_others(editor_client):
+    file = workbook_file(
+        {
+            "Notes": [["Headline"], ["Hidden piece"]],
+            "Jan": [["Headline", "Outlet"], ["January piece", "The Guardian"]],
+            "Feb": [["Headline", "Outlet"], ["February piece", "The Times"]],
+        },
+        hidden=["Notes"],
+    )
+    token, mapping = upload(editor_client, file)
+    response = preview(editor_client, token, mapping)
+    assert [row.headline for row in response.context["plan"].rows] == ["January piece"]
+    assert "Read sheet “Jan”; left out: “Notes”, “Feb”." in page_messages(response)
+    assert "Read sheet “Jan”; left out: “Notes”, “Feb”." in response.content.decode()
+
+
+def test_the_upload_page_says_only_the_first_visible_sheet_is_read(editor_client):
+    assert "only its first visible sheet is read" in editor_client.get(UPLOAD).content.decode()
+
+
+def test_a_merged_range_gives_its_value_to_each_of_its_cells(editor_client):
+    file = workbook_file(
+        {
+            "Coverage": [
+                ["Headline", "Outlet"],
+                ["One", "The Guardian"],
+                ["Two", None],
+                ["Three", "The Times"],
+            ]
+        },
+        merge=["B2:B3"],
+    )
+    token, mapping = upload(editor_client, file)
+    response = preview(editor_client, token, mapping)
+    dataset = importing.read_table(
+        workbook_file(
+            {
+                "Coverage": [
+                    ["Headline", "Outlet"],
+                    ["One", "The Guardian"],
+                    ["Two", None],
+                    ["Three", "The Times"],
+                ]
+            },
+            merge=["B2:B3"],
+        ).read()
+    )
+    assert [list(row) for row in dataset] == [
+        ["One", "The Guardian"],
+        ["Two", "The Guardian"],
+        ["Three", "The Times"],
+    ]
+    assert any("Merged cells (B2:B3)" in message for message in page_messages(response))
+
+
+def test_the_command_says_which_sheet_it_read(tmp_path, db, capsys):
+    path = tmp_path / "coverage.xlsx"
+    path.write_bytes(
+        workbook_file({"Jan": [["Headline"], ["A piece"]], "Feb": [["Headline"], ["Another"]]}).read()
+    )
+    call_command("import_coverage", str(path), "--dry-run")
+    assert "Read sheet “Jan”; left out: “Feb”." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("separator", "words"), [(";", "separated by semicolons"), ("\t", "separated by tabs")]
+)
+def test_a_csv_separated_by_semicolons_or_tabs_is_read_and_said(editor_client, separator, words):
+    text = (
+        separator.join(["Headline", "Outlet"]) + "\n" + separator.join(["A piece, with a comma", "Le Monde"])
+    )
+    token, mapping = upload(editor_client, SimpleUploadedFile("coverage.csv", text.encode()))
+    response = preview(editor_client, token, mapping)
+    assert [row.headline for row in response.context["plan"].rows] == ["A piece, with a comma"]
+    assert any(words in message for message in page_messages(response))
+
+
+def test_a_one_column_csv_whose_cells_hold_semicolons_stays_comma_separated():
+    dataset = importing.read_table(b'Headline\n"One; two"\nThree;four\n')
+    assert dataset.headers == ["Headline"]
+    assert dataset.reading_notes == []
+
+
+def test_a_quote_that_never_closes_is_refused_in_words(editor_client):
+    data = b'Headline,Outlet\nA piece,The Guardian\n"Another piece,The Times\nThird,Le Monde\n'
+    before = snapshot()
+    response = editor_client.post(UPLOAD, {"spreadsheet": SimpleUploadedFile("coverage.csv", data)})
+    assert response.status_code == 400
+    assert "Row 3 opens a quote that never closes" in response.context["form"].errors["spreadsheet"][0]
+    assert snapshot() == before
+
+
+def test_text_after_a_closing_quote_is_still_forgiven():
+    dataset = importing.read_table(b'Headline,Outlet\n"A piece" again,The Guardian\n')
+    assert list(dataset[0]) == ["A piece again", "The Guardian"]
+
+
+@pytest.mark.parametrize("bom", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_csv_is_named(editor_client, bom):
+    data = ("\ufeffHeadline,Outlet\nA piece,The Guardian\n").encode(bom)
+    response = editor_client.post(UPLOAD, {"spreadsheet": SimpleUploadedFile("coverage.csv", data)})
+    assert response.status_code == 400
+    assert (
+        "This CSV is in UTF-16: save it as “CSV UTF-8”" in response.context["form"].errors["spreadsheet"][0]
+    )
+
+
+@pytest.mark.parametrize("header", ["Head\x00line", "Out\x07let"])
+def test_a_control_character_in_a_header_is_a_file_error_naming_the_column(editor_client, header):
+    data = f"Title,{header}\nA piece,x\n".encode()
+    response = editor_client.post(UPLOAD, {"spreadsheet": SimpleUploadedFile("coverage.csv", data)})
+    assert response.status_code == 400
+    error = response.context["form"].errors["spreadsheet"][0]
+    assert "The header of column B" in error
+    assert "control character" in error
+    assert "\x00" not in response.content.decode()

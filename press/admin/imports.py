@@ -82,7 +82,8 @@ class UploadForm(forms.Form):
 
     spreadsheet = forms.FileField(
         label="Spreadsheet (CSV or XLSX)",
-        help_text=f"CSV in UTF-8 or XLSX, a header row first, at most {importing.ADMIN_MAX_ROWS:,} rows and "
+        help_text="CSV in UTF-8 (separated by commas, semicolons or tabs) or XLSX (only its first visible "
+        f"sheet is read), a header row first, at most {importing.ADMIN_MAX_ROWS:,} rows and "
         f"{importing.MAX_UPLOAD_BYTES // (1024 * 1024)} MB. A larger file: manage.py import_coverage.",
     )
 
@@ -233,6 +234,7 @@ class CoverageImport:
         if read is None:
             return self._lost_upload(request)
         dataset, name = read
+        self._say_reading_notes(request, dataset)
         form = MappingForm(dataset.headers)
         return self._render(
             request,
@@ -240,13 +242,22 @@ class CoverageImport:
             {**context, "form": form, "token": token, "file_name": name, "row_count": dataset.height},
         )
 
-    def _planned(self, request, data):
-        """(plan, None), or (None, response) for a lost upload or a mapping form with errors (400)."""
+    def _say_reading_notes(self, request, dataset):
+        """Tells the editor, as messages on the page, how the file was read (its reading_notes: the sheet
+        read and those left out, merged cells, the separator)."""
+        for note in getattr(dataset, "reading_notes", []):
+            self.message_user(request, note, messages.INFO)
+
+    def _planned(self, request, data, *, say_notes=False):
+        """(plan, None), or (None, response) for a lost upload or a mapping form with errors (400); the
+        reading notes said on the page when say_notes."""
         token = data.get("file")
         read = self._read_kept(request, token)
         if read is None:
             return None, self._lost_upload(request)
         dataset, name = read
+        if say_notes:
+            self._say_reading_notes(request, dataset)
         form = MappingForm(dataset.headers, data)
         if not form.is_valid():
             context = self._import_context(
@@ -281,7 +292,7 @@ class CoverageImport:
         self._import_context(request, "")
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
-        plan, response = self._planned(request, request.GET)
+        plan, response = self._planned(request, request.GET, say_notes=True)
         if response:
             return response
         context = self._import_context(

@@ -54,6 +54,8 @@ class Command(BaseCommand):
             dataset = importing.read_table(data, max_rows=importing.COMMAND_MAX_ROWS)
         except importing.ImportFileError as error:
             raise CommandError(f"{path.name}: {error}") from None
+        for note in dataset.reading_notes:
+            self.stdout.write(note)
         mapping = self.mapping(dataset.headers, map)
         try:
             plan = importing.plan(dataset, mapping, importer, file_name=path.name)
