@@ -10,12 +10,16 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from press import importing
 from press.management.commands import import_coverage
+from tests.project import run_manage
 from tests.test_import import (  # noqa: F401 (_uploads_in_tmp: the same fixture)
+    MAP,
     UPLOAD,
     _uploads_in_tmp,
+    csv_file,
     preview,
     snapshot,
     upload,
@@ -231,3 +235,27 @@ def test_a_control_character_in_a_header_is_a_file_error_naming_the_column(edito
     assert "The header of column B" in error
     assert "control character" in error
     assert "\x00" not in response.content.decode()
+
+
+def test_the_upload_folder_is_read_from_the_environment(tmp_path):
+    script = "from django.conf import settings; print(settings.COVERAGE_IMPORT_DIR)"
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        COVERAGE_IMPORT_DIR=str(tmp_path / "shared"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(tmp_path / "shared")
+
+
+def test_an_upload_made_on_a_site_with_another_database_is_unknown(editor_client, monkeypatch):
+    token, mapping = upload(editor_client, csv_file([["Headline"], ["A piece"]]))
+    monkeypatch.setitem(connection.settings_dict, "NAME", "another-site")
+    response = editor_client.get(MAP, {"file": token})
+    assert response.status_code == 302
+    assert response["Location"] == UPLOAD
+    monkeypatch.undo()
+    assert editor_client.get(MAP, {"file": token}).status_code == 200

@@ -194,6 +194,9 @@ else:
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
 # Without a shared cache, the processes of one machine agree on the content version through this file.
 PAGE_CACHE_VERSION_FILE = Path(os.environ.get("PAGE_CACHE_VERSION_FILE", VAR_DIR / "page-cache-version"))
+# Where an admin import's upload waits between its steps (press.admin.imports); empty: the system's temporary
+# folder, which only one machine's workers share. Several app servers need one shared folder.
+COVERAGE_IMPORT_DIR = os.environ.get("COVERAGE_IMPORT_DIR", "")
 
 # Security headers, on every response.
 SECURE_CSP = {

@@ -2,6 +2,7 @@
 (press.importing does the reading, the planning and the writing)."""
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -14,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -28,13 +30,23 @@ KEPT_FOR = 24 * 60 * 60
 
 
 def upload_folder():
-    """The folder (Path) uploads wait in between the steps, outside MEDIA_ROOT: COVERAGE_IMPORT_DIR if set,
-    else the system's temporary folder. Shared by the workers of one machine, not by several machines."""
+    """The folder (Path) uploads wait in between the steps, outside MEDIA_ROOT: settings.COVERAGE_IMPORT_DIR
+    (the environment's COVERAGE_IMPORT_DIR) if set, else the system's temporary folder, which the workers of
+    one machine share but several app servers do not (docs/deploy.md)."""
     folder = Path(
         getattr(settings, "COVERAGE_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "pressroom-imports"
     )
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
+
+
+def site_identity():
+    """A hash (str, 16 hex digits) of the default database's engine, name, host and port: an upload records
+    it, so that a site on another database sharing the upload folder (or the machine's temporary folder)
+    cannot confirm it."""
+    database = connection.settings_dict
+    words = "|".join(str(database.get(key) or "") for key in ("ENGINE", "NAME", "HOST", "PORT"))
+    return hashlib.sha256(words.encode()).hexdigest()[:16]
 
 
 def keep_upload(data, name, user):
@@ -50,20 +62,26 @@ def keep_upload(data, name, user):
             pass
     token = secrets.token_urlsafe(24)
     (folder / f"{token}.data").write_bytes(data)
-    (folder / f"{token}.json").write_text(json.dumps({"name": name, "user": user.pk}))
+    (folder / f"{token}.json").write_text(
+        json.dumps({"name": name, "user": user.pk, "site": site_identity()})
+    )
     return token
 
 
 def kept_upload(token, user):
     """(data: bytes, name: str) of the upload token (str) that user made, or None when the token is malformed,
-    unknown, expired or someone else's."""
+    unknown, expired, someone else's or made on a site with another database (site_identity)."""
     if not isinstance(token, str) or not TOKEN.match(token):
         return None
     folder = upload_folder()
     try:
         meta = json.loads((folder / f"{token}.json").read_text())
         data_path = folder / f"{token}.data"
-        if time.time() - data_path.stat().st_mtime > KEPT_FOR or meta.get("user") != user.pk:
+        if (
+            time.time() - data_path.stat().st_mtime > KEPT_FOR
+            or meta.get("user") != user.pk
+            or meta.get("site") != site_identity()
+        ):
             return None
         return data_path.read_bytes(), str(meta.get("name", ""))
     except (OSError, ValueError):
