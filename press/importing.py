@@ -491,6 +491,20 @@ def _dataset(rows, max_rows):
     return dataset
 
 
+def failure_words(error):
+    """What to tell the editor (str) of an ImportFailed error: its own words when a value was refused by
+    validation, but for a refusal of the database itself (a unique constraint, most often because someone
+    saved the same piece, outlet or person while the import ran) words without the database's own terms,
+    which name constraints and tables, and what to do."""
+    if isinstance(error.__cause__, DatabaseError):
+        return (
+            "Nothing was imported: the database refused a row, most likely because a piece, outlet or person "
+            "with the same address or name was saved while the import ran. Look at the preview again (it "
+            "shows the press room as it stands now) and import again."
+        )
+    return str(error)
+
+
 # --- Dates as the press wrote them ------------------------------------------------------------------------
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}

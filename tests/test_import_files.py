@@ -10,12 +10,14 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from press import importing
 from press.management.commands import import_coverage
+from press.models import Coverage
 from tests.project import run_manage
 from tests.test_import import (  # noqa: F401 (_uploads_in_tmp: the same fixture)
+    CONFIRM,
     MAP,
     UPLOAD,
     _uploads_in_tmp,
@@ -259,3 +261,66 @@ def test_an_upload_made_on_a_site_with_another_database_is_unknown(editor_client
     assert response["Location"] == UPLOAD
     monkeypatch.undo()
     assert editor_client.get(MAP, {"file": token}).status_code == 200
+
+
+class ClosedTerminal(io.StringIO):
+    """A terminal whose input ended (Ctrl-D): input() raises EOFError."""
+
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("stdin", [io.StringIO("y\n"), ClosedTerminal("")], ids=["no terminal", "closed"])
+def test_the_command_without_a_terminal_asks_for_no_input_in_words(tmp_path, db, monkeypatch, stdin):
+    path = tmp_path / "coverage.csv"
+    path.write_text("Headline\nA piece\n")
+    monkeypatch.setattr("sys.stdin", stdin)
+    before = snapshot()
+    with pytest.raises(CommandError, match="add --no-input to import without a prompt"):
+        call_command("import_coverage", str(path), stdout=io.StringIO())
+    assert snapshot() == before
+
+
+def test_a_map_without_an_equals_sign_says_how_to_give_it(tmp_path, db):
+    path = tmp_path / "coverage.csv"
+    path.write_text("Headline\nA piece\n")
+    with pytest.raises(CommandError, match='give --map as "Header=field"'):
+        call_command("import_coverage", str(path), "--map", "garbage", "--dry-run")
+
+
+def test_a_database_refusal_during_the_commands_write_is_said_in_words(tmp_path, db, monkeypatch):
+    path = tmp_path / "coverage.csv"
+    path.write_text("Headline\nA piece\nAnother piece\n")
+
+    def refuse(self, *args, **kwargs):
+        raise IntegrityError('duplicate key value violates unique constraint "press_coverage_slug_key"')
+
+    monkeypatch.setattr(Coverage, "save", refuse)
+    before = snapshot()
+    with pytest.raises(CommandError) as refused:
+        call_command("import_coverage", str(path), "--no-input", stdout=io.StringIO())
+    assert "Nothing was imported: the database refused a row" in str(refused.value)
+    assert "--dry-run" in str(refused.value)
+    assert "press_coverage_slug_key" not in str(refused.value)
+    assert snapshot() == before
+
+
+def test_the_upload_and_map_pages_write_thousands_with_a_separator(editor_client):
+    assert "At most 2,000 rows" in editor_client.get(UPLOAD).content.decode()
+    token, _ = upload(editor_client, csv_file([["Headline"]] + [[f"Piece {n}"] for n in range(2_000)]))
+    page = editor_client.get(MAP, {"file": token}).content.decode()
+    assert "2,000 rows" in page
+    assert "2000 row" not in page
+
+
+def test_a_forged_confirm_of_nothing_to_import_is_a_warning(editor_client):
+    token, mapping = upload(editor_client, csv_file([["Headline", "Outlet"], ["", "The Guardian"]]))
+    response = preview(editor_client, token, mapping)
+    before = snapshot()
+    answer = editor_client.post(
+        CONFIRM, {"file": token, **mapping, "fingerprint": response.context["fingerprint"]}, follow=True
+    )
+    said = list(answer.context["messages"])
+    assert [message.level_tag for message in said] == ["warning"]
+    assert str(said[0]).startswith("Nothing to import from coverage.csv")
+    assert snapshot() == before

@@ -196,7 +196,7 @@ class CoverageImport:
             "title": title,
             "subtitle": None,
             "opts": self.opts,
-            "max_rows": importing.ADMIN_MAX_ROWS,
+            "max_rows": f"{importing.ADMIN_MAX_ROWS:,}",
             **context,
         }
 
@@ -257,7 +257,14 @@ class CoverageImport:
         return self._render(
             request,
             "map",
-            {**context, "form": form, "token": token, "file_name": name, "row_count": dataset.height},
+            {
+                **context,
+                "form": form,
+                "token": token,
+                "file_name": name,
+                "row_count": dataset.height,
+                "rows_shown": f"{dataset.height:,}",
+            },
         )
 
     def _say_reading_notes(self, request, dataset):
@@ -285,6 +292,7 @@ class CoverageImport:
                 token=token,
                 file_name=name,
                 row_count=dataset.height,
+                rows_shown=f"{dataset.height:,}",
             )
             return None, self._render(request, "map", context, status=400)
         return importing.plan(dataset, form.mapping, request.user, file_name=name), None
@@ -341,11 +349,22 @@ class CoverageImport:
                 "the file names was added or changed). Here is the preview as it stands now: check it and "
                 "confirm again."
             )
+        elif not (plan.counts.get("new") or plan.counts.get("update")):
+            # A confirm of a file with nothing to import (forged, or sent from a preview of skips and errors).
+            counts = plan.counts
+            self.message_user(
+                request,
+                f"Nothing to import from {plan.file_name}: no row of it is new or an update "
+                f"({counts.get('skip', 0)} skipped, {counts.get('error', 0)} with errors). "
+                "Nothing was written.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(reverse("admin:press_coverage_changelist"))
         else:
             try:
                 importing.apply(plan)
             except importing.ImportFailed as error:
-                problem = str(error)
+                problem = importing.failure_words(error)
         if problem:
             context = self._import_context(
                 request,

@@ -2,6 +2,7 @@
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -41,7 +42,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, map, dry_run, user, no_input, **options):
         """Reads file, prints the plan and its summary, and unless dry_run applies it (after a "y" unless
         no_input). Raises CommandError, in words, for a file that cannot be read or imported, a bad --map,
-        an unknown --user, or a database that refused a row (nothing written)."""
+        an unknown --user, a prompt without a terminal, or a database that refused a row (nothing
+        written)."""
         importer = None
         if user:
             try:
@@ -68,15 +70,33 @@ class Command(BaseCommand):
         if not (plan.count(importing.Action.NEW) or plan.count(importing.Action.UPDATE)):
             self.stdout.write("Nothing to import.")
             return
-        if not no_input and input("Import? [y/N] ").strip().lower() not in ("y", "yes"):
+        if not no_input and not self.confirmed():
             self.stdout.write("Nothing was imported.")
             return
         with tqdm(total=len(plan.rows), unit="row", file=self.stderr._out, disable=None) as bar:
             try:
                 importing.apply(plan, progress=lambda row: bar.update())
             except importing.ImportFailed as error:
-                raise CommandError(str(error)) from None
+                raise CommandError(
+                    importing.failure_words(error).replace(
+                        "Look at the preview", "Run the command with --dry-run"
+                    )
+                ) from None
         self.stdout.write(self.style.SUCCESS(f"Imported from {plan.file_name}: {plan.summary()}"))
+
+    @staticmethod
+    def confirmed():
+        """True when the person at the terminal answers "y" or "yes". Raises CommandError without a terminal
+        (stdin not a tty, or closed): a script or cron job must say --no-input."""
+        if not sys.stdin or not sys.stdin.isatty():
+            raise CommandError(
+                "No terminal to ask “Import?” at: add --no-input to import without a prompt (or --dry-run to "
+                "only see the preview)."
+            )
+        try:
+            return input("Import? [y/N] ").strip().lower() in ("y", "yes")
+        except EOFError:
+            raise CommandError("No answer to “Import?”: add --no-input to import without a prompt.") from None
 
     @staticmethod
     def read_file(path):
@@ -109,6 +129,10 @@ class Command(BaseCommand):
         mapping = importing.suggested_mapping(headers)
         by_header = {header.casefold(): index for index, header in enumerate(headers)}
         for pair in pairs:
+            if "=" not in pair:
+                raise CommandError(
+                    f"--map {pair}: give --map as \"Header=field\", e.g. --map 'Publication=outlet'."
+                )
             header, _, name = pair.rpartition("=")
             index = by_header.get(header.strip().casefold())
             if not header or index is None:
