@@ -351,12 +351,9 @@ class CoverageImport:
             )
         elif not (plan.counts.get("new") or plan.counts.get("update")):
             # A confirm of a file with nothing to import (forged, or sent from a preview of skips and errors).
-            counts = plan.counts
             self.message_user(
                 request,
-                f"Nothing to import from {plan.file_name}: no row of it is new or an update "
-                f"({counts.get('skip', 0)} skipped, {counts.get('error', 0)} with errors). "
-                "Nothing was written.",
+                f"Nothing to import from {plan.file_name}, nothing was written: {plan.summary()}",
                 messages.WARNING,
             )
             return HttpResponseRedirect(reverse("admin:press_coverage_changelist"))
