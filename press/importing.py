@@ -426,11 +426,13 @@ class Action:
 
     NEW = "new"
     UPDATE = "update"
+    UNCHANGED = "unchanged"
     SKIP = "skip"
     ERROR = "error"
     WORDS = {
         NEW: "Will be added (draft)",
         UPDATE: "Will be updated",
+        UNCHANGED: "Unchanged",
         SKIP: "Skipped",
         ERROR: "Not imported: error",
     }
@@ -458,11 +460,13 @@ class PlannedRow:
     target: Coverage | None = None
     errors: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
 
     @property
     def status(self):
-        """The action in words: "Will be added (draft)", "Will be updated", "Skipped" or
-        "Not imported: error"."""
+        """The action in words: "Will be added (draft)", "Will be updated", "Unchanged", "Skipped" or
+        "Not imported: error". changes (for an update): (field in words, stored value, new value) str
+        triples, long texts shortened."""
         return Action.WORDS[self.action]
 
     @property
@@ -505,16 +509,18 @@ class ImportPlan:
 
     @property
     def counts(self):
-        """{"new": int, "update": int, "skip": int, "error": int}."""
+        """{"new": int, "update": int, "unchanged": int, "skip": int, "error": int}."""
         return {action: self.count(action) for action in Action.WORDS}
 
     def summary(self):
-        """The plan in one sentence, e.g. "3 new pieces (drafts), 1 updated, 1 skipped, 1 not imported
-        because of errors."."""
+        """The plan in one sentence, e.g. "3 new pieces (drafts), 1 updated, 2 unchanged, 1 skipped, 1 not
+        imported because of errors." (unchanged said only when some are)."""
         counts = self.counts
         return (
             f"{counts['new']} new piece{'s' if counts['new'] != 1 else ''} (drafts), "
-            f"{counts['update']} updated, {counts['skip']} skipped, "
+            f"{counts['update']} updated, "
+            + (f"{counts['unchanged']} unchanged, " if counts["unchanged"] else "")
+            + f"{counts['skip']} skipped, "
             f"{counts['error']} not imported because of errors."
         )
 
@@ -673,7 +679,7 @@ def plan(dataset, mapping, user, *, file_name=""):
             if planned.action == Action.ERROR:
                 continue
             _spot_repeats(planned, seen_urls, seen_titles)
-            if planned.action == Action.SKIP:
+            if planned.action in (Action.SKIP, Action.UNCHANGED):
                 continue
             if isinstance(planned.outlet, str):
                 if not may_add_outlets:
@@ -729,15 +735,65 @@ def _existing_pieces(cells, outlets):
     pieces = (
         Coverage.objects.annotate(lowered=Lower("headline"))
         .filter(condition)
-        .only("pk", "headline", "slug", "url", "outlet_id", "status", "published_at", "updated_at")
+        .only("pk", "slug", "outlet_id", "status", "published_at", "updated_at", *COMPARED)
         .order_by("pk")
     )
+    pieces = list(pieces)
+    # The people and places each stored piece names, to tell an update from a row that changes nothing.
+    linked = {piece.pk: {relation: set() for relation in MENTIONS} for piece in pieces}
+    for relation in MENTIONS:
+        through = getattr(Coverage, relation).through
+        for piece_pk, pk in through.objects.filter(coverage_id__in=linked).values_list(
+            "coverage_id", _far_end(relation)
+        ):
+            linked[piece_pk][relation].add(pk)
     for piece in pieces:
+        piece.import_links = linked[piece.pk]
         if piece.url:
             by_url.setdefault(normalised_url(piece.url), piece)
         if piece.outlet_id:
             by_title.setdefault((piece.outlet_id, piece.headline.casefold()), piece)
     return by_url, by_title
+
+
+# The fields of a piece a row may change (the outlet and the relations are compared apart).
+COMPARED = ("headline", "url", "summary", "text", "kind", "stance", "date", "date_precision", "date_wording")
+
+
+def _shortened(value, length=80):
+    text = "" if value is None else str(value)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _changes(planned, target):
+    """What updating target (a stored Coverage from _existing_pieces) with planned changes: a list of
+    (field in words, stored value, new value) str triples, long texts shortened; [] when nothing would."""
+    changes = []
+    for name, value in planned.values.items():
+        if name != "headline" and value in ("", None):
+            continue
+        stored = getattr(target, name)
+        # The same link written another way (www., http, a trailing slash) is not a change worth a version.
+        if stored == value or (name == "url" and normalised_url(stored) == normalised_url(value)):
+            continue
+        changes.append((MODEL_FIELD_WORDS.get(name, name), _shortened(stored), _shortened(value)))
+    outlet = planned.outlet
+    if isinstance(outlet, str) or (outlet is not None and outlet.pk != target.outlet_id):
+        changes.append(("Outlet", "another outlet" if target.outlet_id else "", planned.outlet_name))
+    links = getattr(target, "import_links", {})
+    for relation, rows in (
+        ("authors", planned.authors),
+        ("mentioned_people", planned.people),
+        ("mentioned_places", planned.places),
+    ):
+        added = [
+            row if isinstance(row, str) else row.name
+            for row in rows
+            if isinstance(row, str) or row.pk not in links.get(relation, ())
+        ]
+        if added:
+            changes.append((FIELDS[relation], "", "adds " + "; ".join(added)))
+    return changes
 
 
 def _spot_repeats(planned, seen_urls, seen_titles):
@@ -841,8 +897,18 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
                 f"“{target.headline}” ({how}) is published: an import never changes a published piece; "
                 "change it in its form."
             )
+        elif target.status != PublicationStatus.DRAFT:
+            # Someone is reviewing it: what they read must not change under them (finding 11).
+            planned.action = Action.SKIP
+            planned.notes.append(
+                f"“{target.headline}” ({how}) is {target.get_status_display().lower()}: an import "
+                "changes only drafts; change it in its form."
+            )
+        elif not (changes := _changes(planned, target)):
+            planned.action = Action.UNCHANGED
+            planned.notes.append(f"Same as the stored draft “{target.headline}” ({how}): nothing to write.")
         else:
-            planned.action = Action.UPDATE
+            planned.action, planned.changes = Action.UPDATE, changes
             planned.notes.append(
                 f"Updates the draft “{target.headline}” ({how}); empty cells leave its fields as they are."
             )
@@ -851,7 +917,7 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
         if "kind" not in row or not row["kind"].strip():
             planned.notes.append("No kind given: added as an article.")
 
-    if not errors and planned.action != Action.SKIP:
+    if not errors and planned.action not in (Action.SKIP, Action.UNCHANGED):
         errors.extend(_field_errors(planned))
     if errors:
         planned.action = Action.ERROR
@@ -1045,8 +1111,8 @@ def _update_piece(row, user, made, made_people):
     outlet = made[row.outlet.casefold()] if isinstance(row.outlet, str) else row.outlet
     # The stored row read again inside the transaction: it may have changed since the plan.
     piece = Coverage.objects.select_for_update().get(pk=row.target.pk)
-    if piece.status == PublicationStatus.PUBLISHED:
-        raise ValidationError(f"“{piece.headline}” was published since the preview")
+    if piece.status != PublicationStatus.DRAFT:
+        raise ValidationError(f"“{piece.headline}” is no longer a draft since the preview")
     for name, value in row.values.items():
         if name == "headline" or value not in ("", None):
             setattr(piece, name, value)

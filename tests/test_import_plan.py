@@ -1,0 +1,93 @@
+"""Importing coverage: what the plan decides for rows that repeat stored pieces (unchanged, updated field by
+field, skipped when not a draft), re-checked when written; dates and names read as documented (issue 16's
+hostile test, findings 2, 3, 6, 9 and 11)."""
+
+import datetime
+
+import pytest
+from reversion.models import Version
+
+from editorial.models import PublicationStatus
+from press.models import Coverage
+from tests.story import new_piece
+from tests.test_import import confirm, csv_file, preview, rows_of, upload
+
+HEADERS = ["Headline", "URL", "Summary", "Date"]
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    settings.COVERAGE_IMPORT_DIR = tmp_path / "imports"
+
+
+@pytest.fixture
+def draft(db):
+    return new_piece(
+        "kissing-strangers",
+        headline="Kissing strangers",
+        url="https://example.com/kiss",
+        summary="Twenty strangers.",
+        date=datetime.date(2014, 3, 10),
+        date_precision="day",
+        date_wording="",
+    )
+
+
+def test_a_row_equal_to_its_stored_draft_is_unchanged_and_writes_nothing(editor_client, draft):
+    rows = [HEADERS, ["Kissing strangers", "http://www.example.com/kiss/", "", "2014-03-10"]]
+    token, mapping = upload(editor_client, csv_file(rows))
+    response = preview(editor_client, token, mapping)
+    assert rows_of(response) == [(2, "Unchanged")]
+    page = response.content.decode()
+    assert "Unchanged (already as the file says): 1" in page and "nothing to write" in page
+    versions_before, updated_before = Version.objects.count(), draft.updated_at
+    done = confirm(editor_client, token, mapping, response)
+    # Nothing to import: the confirm is not offered, and a forged one writes nothing.
+    assert "Confirm the import" not in page
+    draft.refresh_from_db()
+    assert draft.updated_at == updated_before and Version.objects.count() == versions_before
+    assert done.status_code in (302, 409)
+
+
+def test_unchanged_rows_are_counted_beside_updates_in_the_message(editor_client, draft):
+    rows = [
+        HEADERS,
+        ["Kissing strangers", "https://example.com/kiss", "", ""],
+        ["A new one", "https://example.com/new", "", ""],
+    ]
+    updated_before = draft.updated_at
+    token, mapping = upload(editor_client, csv_file(rows))
+    response = preview(editor_client, token, mapping)
+    assert rows_of(response) == [(2, "Unchanged"), (3, "Will be added (draft)")]
+    done = confirm(editor_client, token, mapping, response)
+    assert done.status_code == 302
+    message = str(list(done.wsgi_request._messages)[0])
+    assert "0 updated, 1 unchanged, 0 skipped" in message
+    draft.refresh_from_db()
+    assert draft.updated_at == updated_before
+
+
+def test_an_update_shows_what_it_overwrites_field_by_field(editor_client, draft):
+    long_summary = "A much longer summary. " * 20
+    rows = [HEADERS, ["Kissing strangers", "https://example.com/kiss", long_summary, "May 2014"]]
+    token, mapping = upload(editor_client, csv_file(rows))
+    response = preview(editor_client, token, mapping)
+    assert rows_of(response) == [(2, "Will be updated")]
+    [row] = response.context["plan"].rows
+    changes = {label: (old, new) for label, old, new in row.changes}
+    assert changes["Summary"][0] == "Twenty strangers."
+    assert changes["Summary"][1].endswith("…") and len(changes["Summary"][1]) == 80
+    assert changes["Date as published"][1] in ("month", "May 2014", "2014-05-01")
+    page = response.content.decode()
+    assert "What confirming overwrites" in page and "Twenty strangers." in page
+
+
+def test_a_piece_in_review_is_skipped_not_updated(editor_client, draft):
+    Coverage.objects.filter(pk=draft.pk).update(status=PublicationStatus.IN_REVIEW)
+    rows = [HEADERS, ["Kissing strangers", "https://example.com/kiss", "Replaced by the import", ""]]
+    token, mapping = upload(editor_client, csv_file(rows))
+    response = preview(editor_client, token, mapping)
+    assert rows_of(response) == [(2, "Skipped")]
+    assert "is in review: an import changes only drafts; change it in its form" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.summary == "Twenty strangers."
