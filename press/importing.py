@@ -35,12 +35,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 from reversion.models import Version
 from reversion.revisions import _get_options as reversion_options
 
-from editorial import versions
+from editorial import pagecache, versions
 from editorial.models import PublicationStatus
 from editorial.validators import EARLIEST_YEAR, LATEST_YEAR, LINE_BREAKS, NOT_IN_XML
 from people.models import Person, Place
@@ -1020,10 +1021,13 @@ def apply(plan, *, progress=None):
             for row in plan.rows:
                 if row.action == Action.NEW:
                     added.append(_add_piece(row, next(slugs), user, made, made_people, links))
-                elif row.action == Action.UPDATE:
-                    copies.extend(_update_piece(row, user, made, made_people))
                 if progress:
                     progress(row)
+            updated = [row for row in plan.rows if row.action == Action.UPDATE]
+            copies.extend(_update_pieces(updated, user, made, made_people))
+            if updated:
+                # Once for every update written in bulk (save() would have told it once per piece).
+                pagecache.content_changed(sender=Coverage, instance=Coverage(pk=updated[0].target.pk))
             for relation, through_rows in links.items():
                 getattr(Coverage, relation).through.objects.bulk_create(through_rows, batch_size=1000)
             copies.extend(_copies_of_new_pieces(added))
@@ -1067,10 +1071,11 @@ def _far_end(relation):
     return through._meta.get_field(getattr(Coverage, relation).field.m2m_reverse_field_name()).attname
 
 
-def _copies_of_new_pieces(pieces):
-    """The unsaved Versions of pieces just added (list of Coverage), as versions.copy_of() makes them, in a
-    few queries for all of them: a new piece has no inline rows yet, and no relations but its people and
-    places, read in the order the serializer gives them (their model's ordering, then pk)."""
+def _copies_of_new_pieces(pieces, relations=MENTIONS):
+    """The unsaved Versions of pieces (list of Coverage) as versions.copy_of() makes them, in a few queries
+    for all of them: for pieces with no inline rows and no relations but relations (MENTIONS: pieces just
+    added, or updated pieces without other links). Relations are read in the order the serializer gives them
+    (their model's ordering, then pk)."""
     options = reversion_options(Coverage)
     m2m = [f.name for f in Coverage._meta.many_to_many if f.name in options.fields]
     own = [name for name in options.fields if name not in m2m and name != "search_document"]
@@ -1079,14 +1084,15 @@ def _copies_of_new_pieces(pieces):
     for start in range(0, len(pieces), 1000):
         batch = pieces[start : start + 1000]
         related = {piece.pk: {name: [] for name in m2m} for piece in batch}
-        for relation in MENTIONS:
-            through = getattr(Coverage, relation).through
-            far = _far_end(relation)
-            target = getattr(Coverage, relation).field.m2m_reverse_field_name()
+        for relation in (name for name in relations if name in m2m):
+            relation_field = Coverage._meta.get_field(relation)
+            through = relation_field.remote_field.through
+            near, far = relation_field.m2m_column_name(), relation_field.m2m_reverse_name()
+            target = relation_field.m2m_reverse_field_name()
             model = through._meta.get_field(target).related_model
             ordering = [f"{target}__{name}" for name in model._meta.ordering]
-            rows = through.objects.filter(coverage_id__in=related).order_by(*ordering, far)
-            for piece_pk, pk in rows.values_list("coverage_id", far):
+            rows = through.objects.filter(**{f"{near}__in": related}).order_by(*ordering, far)
+            for piece_pk, pk in rows.values_list(near, far):
                 related[piece_pk][relation].append(pk)
         for piece in batch:
             [data] = json.loads(serializers.serialize("json", [piece], fields=own))
@@ -1105,22 +1111,75 @@ def _copies_of_new_pieces(pieces):
     return copies
 
 
-def _update_piece(row, user, made, made_people):
-    """Updates the stored draft row repeats (its non-empty cells; people and places added); returns the
-    unsaved Versions of it and its inline rows."""
-    outlet = made[row.outlet.casefold()] if isinstance(row.outlet, str) else row.outlet
-    # The stored row read again inside the transaction: it may have changed since the plan.
-    piece = Coverage.objects.select_for_update().get(pk=row.target.pk)
-    if piece.status != PublicationStatus.DRAFT:
-        raise ValidationError(f"“{piece.headline}” is no longer a draft since the preview")
-    for name, value in row.values.items():
-        if name == "headline" or value not in ("", None):
-            setattr(piece, name, value)
-    if outlet is not None:
-        piece.outlet = outlet
-    piece.updated_by = user
-    piece.save()
-    for relation, rows in _related(row, made, made_people).items():
-        if rows:
-            getattr(piece, relation).add(*rows)
-    return versions.copy_of(piece)
+def _update_pieces(rows, user, made, made_people):
+    """Updates the stored drafts rows (PlannedRows to update) repeat, all at once: their non-empty cells,
+    people and places added to those stored. Returns the unsaved Versions of them and their inline rows.
+
+    Bulk writes (bulk_update, bulk_create of links) skip save()'s signals: the page cache is told once by
+    the caller; a draft has no page, so no redirect is owed. Raises ValidationError when a piece is no
+    longer a draft (it changed since the preview)."""
+    if not rows:
+        return []
+    now = timezone.now()
+    pieces = {}
+    for start in range(0, len(rows), 1000):
+        # Read again inside the transaction, locked: a piece may have changed since the plan.
+        wanted = [row.target.pk for row in rows[start : start + 1000]]
+        pieces |= Coverage.objects.select_for_update().in_bulk(wanted)
+    written, names, links = [], set(), {relation: [] for relation in MENTIONS}
+    for row in rows:
+        piece = pieces.get(row.target.pk)
+        if piece is None or piece.status != PublicationStatus.DRAFT:
+            headline = piece.headline if piece else row.target.headline
+            raise ValidationError(f"“{headline}” is no longer a draft since the preview")
+        for name, value in row.values.items():
+            if name == "headline" or value not in ("", None):
+                setattr(piece, name, value)
+                names.add(name)
+        outlet = made[row.outlet.casefold()] if isinstance(row.outlet, str) else row.outlet
+        if outlet is not None:
+            piece.outlet = outlet
+            names.add("outlet")
+        piece.updated_at, piece.updated_by = now, user
+        written.append(piece)
+        for relation, related in _related(row, made, made_people).items():
+            links[relation].extend(
+                getattr(Coverage, relation).through(coverage_id=piece.pk, **{_far_end(relation): item.pk})
+                for item in related
+            )
+    # The same time and editor for every piece: one plain UPDATE, not a CASE per row.
+    for start in range(0, len(written), 1000):
+        Coverage.objects.filter(pk__in=[piece.pk for piece in written[start : start + 1000]]).update(
+            updated_at=now, updated_by=user
+        )
+    Coverage.objects.bulk_update(written, sorted(names), batch_size=500)
+    for relation, through_rows in links.items():
+        # A link stored already (since the plan, or named twice) is kept as it is.
+        getattr(Coverage, relation).through.objects.bulk_create(
+            through_rows, batch_size=1000, ignore_conflicts=True
+        )
+    # Pieces with inline rows (quotes, questions...) are copied as their form would; the rest in bulk.
+    followed = set()
+    for name in reversion_options(Coverage).follow:
+        relation = Coverage._meta.get_field(name)
+        followed |= set(
+            relation.related_model.objects.filter(
+                **{f"{relation.field.name}__in": [piece.pk for piece in written]}
+            ).values_list(relation.field.attname, flat=True)
+        )
+    # So are pieces linked to more than their people and places (cited pieces, works, organizations).
+    for relation_field in Coverage._meta.many_to_many:
+        if relation_field.name not in MENTIONS:
+            through = relation_field.remote_field.through
+            near = relation_field.m2m_column_name()
+            followed |= set(
+                through.objects.filter(**{f"{near}__in": [piece.pk for piece in written]}).values_list(
+                    near, flat=True
+                )
+            )
+    copies = []
+    for piece in written:
+        if piece.pk in followed:
+            copies.extend(versions.copy_of(piece))
+    copies.extend(_copies_of_new_pieces([piece for piece in written if piece.pk not in followed]))
+    return copies
