@@ -993,7 +993,8 @@ def apply(plan, *, progress=None):
     holds every row written, commented "Imported from <file name>", by plan.user. progress, if given, is
     called with each row done (for a progress bar).
 
-    Returns plan.counts. Raises ImportFailed (nothing written) when the database refuses a row; whatever
+    Returns plan.counts. Raises ImportFailed (nothing written) when the database refuses a row, or when a
+    piece it adds has a double (same URL or outlet and headline) saved by someone else meanwhile; whatever
     else goes wrong part-way leaves the database as before too, the exception raised as it is.
     """
     user = plan.user if getattr(plan.user, "pk", None) else None
@@ -1031,11 +1032,45 @@ def apply(plan, *, progress=None):
             for relation, through_rows in links.items():
                 getattr(Coverage, relation).through.objects.bulk_create(through_rows, batch_size=1000)
             copies.extend(_copies_of_new_pieces(added))
+            if double := _double_of(added):
+                raise ImportFailed(
+                    f"“{double.headline}” was added by someone else while importing: nothing was imported; "
+                    "preview again."
+                )
             versions.save_as_revision(copies, user, f"Imported from {plan.file_name or 'a spreadsheet'}")
     except (DatabaseError, ValidationError) as error:
         reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error).strip()
         raise ImportFailed(f"Nothing was imported: the database refused a row ({reason}).") from error
     return plan.counts
+
+
+def _double_of(added):
+    """A stored piece, not among added (the pieces this import just wrote), with the normalised URL or the
+    outlet and headline (ignoring case) of one of them; None when there is none. Read after writing, inside
+    the import's transaction: a piece someone saved since the preview is seen (PostgreSQL reads what others
+    committed, statement by statement)."""
+    mine = {piece.pk for piece in added}
+    for start in range(0, len(added), 500):
+        batch = added[start : start + 500]
+        urls = {normalised_url(piece.url) for piece in batch if piece.url}
+        titles = {(piece.outlet_id, piece.headline.casefold()) for piece in batch if piece.outlet_id}
+        condition = Q(url__in={v for piece in batch if piece.url for v in _url_variants(piece.url)})
+        if titles:
+            condition |= Q(
+                outlet__in={pk for pk, _ in titles}, lowered__in={piece.headline.lower() for piece in batch}
+            )
+        others = (
+            Coverage.objects.annotate(lowered=Lower("headline"))
+            .filter(condition)
+            .exclude(pk__in=mine)
+            .only("pk", "headline", "url", "outlet_id")
+        )
+        for other in others:
+            if (other.url and normalised_url(other.url) in urls) or (
+                other.outlet_id and (other.outlet_id, other.headline.casefold()) in titles
+            ):
+                return other
+    return None
 
 
 def _related(row, made, made_people):

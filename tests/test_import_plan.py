@@ -120,3 +120,52 @@ def test_updates_written_in_bulk_keep_the_version_their_form_would_keep(editor_c
     made["fields"].pop("search_document")
     assert kept == made
     assert version.revision.comment == "Imported from coverage.csv"
+
+
+def _saved_meanwhile(monkeypatch, **fields):
+    """Makes someone else save a piece with fields while the import writes (after its new pieces)."""
+    from press import importing
+
+    copies = importing._copies_of_new_pieces
+
+    def someone_saves(pieces, *args, **kwargs):
+        if pieces and not Coverage.objects.filter(slug="saved-meanwhile").exists():
+            new_piece("saved-meanwhile", **fields)
+        return copies(pieces, *args, **kwargs)
+
+    monkeypatch.setattr(importing, "_copies_of_new_pieces", someone_saves)
+
+
+def test_a_double_saved_while_confirming_rolls_the_import_back(editor_client, draft, monkeypatch):
+    rows = [
+        HEADERS,
+        ["Kissing strangers", "https://example.com/kiss", "Changed", ""],
+        ["The new one", "https://example.com/x", "", ""],
+    ]
+    token, mapping = upload(editor_client, csv_file(rows))
+    response = preview(editor_client, token, mapping)
+    assert rows_of(response) == [(2, "Will be updated"), (3, "Will be added (draft)")]
+    _saved_meanwhile(monkeypatch, headline="Someone's", url="http://www.example.com/x/")
+    done = confirm(editor_client, token, mapping, response)
+    assert done.status_code == 409
+    page = done.content.decode()
+    assert "was added by someone else while importing: nothing was imported; preview again" in page
+    assert not Coverage.objects.filter(headline="The new one").exists()
+    draft.refresh_from_db()
+    assert draft.summary == "Twenty strangers."
+
+
+def test_the_command_refuses_a_double_of_outlet_and_headline_saved_meanwhile(tmp_path, editor, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from press.models import Outlet
+
+    path = tmp_path / "coverage.csv"
+    path.write_text("Headline,Outlet\nA kiss meanwhile,The Guardian\n", encoding="utf-8")
+    guardian = Outlet.objects.get(slug="the-guardian")
+    _saved_meanwhile(
+        monkeypatch, headline="A KISS meanwhile", outlet=guardian, status=PublicationStatus.PUBLISHED
+    )
+    with pytest.raises(CommandError, match="was added by someone else while importing"):
+        call_command("import_coverage", str(path), "--no-input", "--user", "eddie")
+    assert not Coverage.objects.filter(headline="A kiss meanwhile").exists()
