@@ -347,7 +347,11 @@ MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name
 MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 MONTHS["sept"] = 9
 MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
+# Year first is never ambiguous, whatever the separator: 2014-03-10, 2014/03/10, 2014.03.10, 20140310.
 ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.+Z-]*)?\s*$")
+YEAR_FIRST_DAY = re.compile(r"^\s*(\d{4})([/.])(\d{1,2})\2(\d{1,2})\s*$")
+COMPACT_DAY = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+SIGNED_NUMBER = re.compile(r"^\s*[-+\u2212]\s*\d")
 ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 NUMERIC_DAY = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4})\s*$")
 YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -359,11 +363,13 @@ MONTH_ONLY = re.compile(rf"\b({MONTH_WORDS})\b\.?", re.IGNORECASE)
 @dataclass(frozen=True)
 class PressDate:
     """A date as precise as its words: date (datetime.date or None), precision (DatePrecision), wording (str,
-    the words as the press wrote them; "" when the cell held a plain calendar date)."""
+    the words as the press wrote them; "" when the cell held a plain calendar date), note (str, "" or words
+    for the editor when the cell gave no date)."""
 
     date: date | None
     precision: str
     wording: str
+    note: str = ""
 
 
 def _day(year, month, day, words):
@@ -376,10 +382,12 @@ def _day(year, month, day, words):
 
 
 def parse_press_date(words):
-    """The PressDate of a cell (str) in the words of the press: "2014-03-10" (a day, no wording kept),
+    """The PressDate of a cell (str) in the words of the press: "2014-03-10", "2014/03/10", "2014.03.10" or
+    "20140310" (a day, no wording kept),
     "March 10, 2014" or "10 March 2014" (a day), "May 2014" (a month, stored as the 1st), "Fall 2014" or
     "2014" (a year, stored as 1 January: a season never gives a day), "Tuesday" or "last Monday" (no year:
-    not given, only the words kept). The wording is kept whenever it says more than the date.
+    not given, only the words kept, with a note; so are two-digit years, "3/10/14", and signed numbers,
+    "-2014"). The wording is kept whenever it says more than the date.
 
     Raises ValueError, in words, for a day not in the calendar, a year outside the calendar editors use
     (editorial.validators), a numeric day that could be read two ways (03/10/2014), or words past 200
@@ -392,6 +400,9 @@ def parse_press_date(words):
         raise ValueError("The date as published is longer than 200 characters: keep only its words.")
     if match := ISO_DAY.match(words):
         year, month, day = map(int, match.groups())
+        return PressDate(_day(year, month, day, words), DatePrecision.DAY, "")
+    if (match := YEAR_FIRST_DAY.match(words)) or (match := COMPACT_DAY.match(words)):
+        year, month, day = (int(group) for group in match.groups() if group not in "/.")
         return PressDate(_day(year, month, day, words), DatePrecision.DAY, "")
     if match := ISO_MONTH.match(words):
         year, month = map(int, match.groups())
@@ -406,9 +417,19 @@ def parse_press_date(words):
         month, day = (first, second) if second > 12 else (second, first)
         return PressDate(_day(year, month, day, words), DatePrecision.DAY, words)
     years = YEAR.findall(words)
-    if not years:
-        # "Tuesday", "last Monday", "three days after it went up": no year, so no date; the words stay.
-        return PressDate(None, DatePrecision.UNKNOWN, words)
+    if not years or SIGNED_NUMBER.match(words):
+        # "Tuesday", "last Monday", "3/10/14" (which century?), "-2014": no date; the words stay, with a note.
+        hint = (
+            "; write 2014-03-10 (year, month, day) to give the day"
+            if any(character.isdigit() for character in words)
+            else ""
+        )
+        return PressDate(
+            None,
+            DatePrecision.UNKNOWN,
+            words,
+            f"No date found in “{words}”: only the words are kept{hint}.",
+        )
     year = int(years[0])
     if match := MONTH_DAY.search(words) or DAY_MONTH.search(words):
         groups = match.groups()
@@ -858,6 +879,8 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
         except ValueError as error:
             errors.append(f"Date: {error}")
         else:
+            if press_date.note:
+                planned.notes.append(press_date.note)
             if row["date"].strip():
                 values["date"] = press_date.date
                 values["date_precision"] = press_date.precision

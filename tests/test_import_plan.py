@@ -169,3 +169,36 @@ def test_the_command_refuses_a_double_of_outlet_and_headline_saved_meanwhile(tmp
     with pytest.raises(CommandError, match="was added by someone else while importing"):
         call_command("import_coverage", str(path), "--no-input", "--user", "eddie")
     assert not Coverage.objects.filter(headline="A kiss meanwhile").exists()
+
+
+DATES = [
+    ("2014/03/10", "day", datetime.date(2014, 3, 10), ""),
+    ("2014.03.10", "day", datetime.date(2014, 3, 10), ""),
+    ("20140310", "day", datetime.date(2014, 3, 10), ""),
+    ("3/10/14", "unknown", None, "No date found in “3/10/14”: only the words are kept; write 2014-03-10"),
+    ("10-Mar-14", "unknown", None, "No date found in “10-Mar-14”: only the words are kept; write 2014-03-10"),
+    ("1e5", "unknown", None, "No date found in “1e5”: only the words are kept; write 2014-03-10"),
+    ("-2014", "unknown", None, "No date found in “-2014”: only the words are kept"),
+    ("Tuesday", "unknown", None, "No date found in “Tuesday”: only the words are kept."),
+    ("yesterday", "unknown", None, "No date found in “yesterday”: only the words are kept."),
+]
+
+
+@pytest.mark.parametrize(("words", "precision", "day", "note"), DATES)
+def test_dates_year_first_are_days_and_cells_without_a_date_get_a_note(
+    editor_client, words, precision, day, note
+):
+    rows = [["Headline", "Date"], [f"Dated {words}", words]]
+    token, mapping = upload(editor_client, csv_file(rows))
+    response = preview(editor_client, token, mapping)
+    assert rows_of(response) == [(2, "Will be added (draft)")]
+    [row] = response.context["plan"].rows
+    assert (row.values["date"], row.values["date_precision"]) == (day, precision)
+    if note:
+        assert any(shown.startswith(note) for shown in row.notes), row.notes
+        assert note in response.content.decode()
+    else:
+        assert not any("No date found" in shown for shown in row.notes)
+    assert confirm(editor_client, token, mapping, response).status_code == 302
+    piece = Coverage.objects.get(headline=f"Dated {words}")
+    assert (piece.date, piece.date_precision) == (day, precision)
