@@ -604,17 +604,31 @@ def _url_variants(url):
 
 
 def split_names(cell):
-    """The names in a cell (list of str): separated by semicolons, or else by commas, "and" or "&"."""
-    cell = " ".join(cell.split())
-    if not cell:
-        return []
-    parts = cell.split(";") if ";" in cell else re.split(r",|\s+and\s+|\s*&\s*", cell)
+    """The names in a cell (list of str, spaces tidied, repeats left out): separated by semicolons or line
+    breaks only, as the upload page says. A comma or "and" belongs to the name ("Heritage, Stuart", "Tom and
+    Jerry Productions")."""
     names = []
-    for part in parts:
-        name = part.strip()
+    for part in re.split(r"[;\r\n\u2028\u2029]", cell):
+        name = " ".join(part.split())
         if name and name.casefold() not in {known.casefold() for known in names}:
             names.append(name)
     return names
+
+
+def _name_forms(name):
+    """name (str) and, for "Last, First" (one comma), "First Last": the forms a stored person may have."""
+    last, comma, first = name.partition(",")
+    if comma and "," not in first and last.strip() and first.strip():
+        return [name, f"{first.strip()} {last.strip()}"]
+    return [name]
+
+
+def _person(people, name):
+    """The stored Person named name (as written, or "Last, First" for "First Last"), else name (str)."""
+    for form in _name_forms(name):
+        if person := people.get(form):
+            return person
+    return name
 
 
 def _choice(choices, cell, field_label):
@@ -688,10 +702,11 @@ def plan(dataset, mapping, user, *, file_name=""):
         ]
         outlets.load(" ".join(row.get("outlet", "").split()) for _, row in cells)
         people.load(
-            name
+            form
             for _, row in cells
             for key in ("authors", "mentioned_people")
             for name in split_names(row.get(key, ""))
+            for form in _name_forms(name)
         )
         places.load(name for _, row in cells for name in split_names(row.get("mentioned_places", "")))
         existing = _existing_pieces(cells, outlets)
@@ -896,7 +911,10 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
             if len(name) > 200:
                 errors.append(f"{FIELDS[key]}: a name is longer than 200 characters.")
                 continue
-            target.append(people.get(name) or name)
+            if not any(character.isalpha() for character in name):
+                errors.append(f"{FIELDS[key]}: “{name}” is not a name (it has no letter).")
+                continue
+            target.append(_person(people, name))
     for name in split_names(row.get("mentioned_places", "")):
         if place := places.get(name):
             planned.places.append(place)

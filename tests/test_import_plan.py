@@ -202,3 +202,36 @@ def test_dates_year_first_are_days_and_cells_without_a_date_get_a_note(
     assert confirm(editor_client, token, mapping, response).status_code == 302
     piece = Coverage.objects.get(headline=f"Dated {words}")
     assert (piece.date, piece.date_precision) == (day, precision)
+
+
+def test_names_split_on_semicolons_and_line_breaks_only(editor_client):
+    from tests.story import new_person
+
+    new_person("ann-critic", name="Ann Critic")
+    rows = [
+        ["Headline", "Authors", "People mentioned"],
+        ["LastFirst", "Critic, Ann", "Heritage, Nobody"],
+        ["Amp", "Tom and Jerry Productions", "Bob Smith, Alice Jones"],
+        ["Lines", "Bob Smith\nAlice Jones", "Bob Smith | Alice Jones"],
+    ]
+    token, mapping = upload(editor_client, csv_file(rows))
+    response = preview(editor_client, token, mapping)
+    assert [action for _, action in rows_of(response)] == ["Will be added (draft)"] * 3
+    plan = response.context["plan"]
+    names = {row.headline: ([str(a) for a in row.authors], [str(p) for p in row.people]) for row in plan.rows}
+    assert names["LastFirst"] == (["Ann Critic"], ["Heritage, Nobody"])
+    assert names["Amp"] == (["Tom and Jerry Productions"], ["Bob Smith, Alice Jones"])
+    assert names["Lines"] == (["Bob Smith", "Alice Jones"], ["Bob Smith | Alice Jones"])
+    assert "Heritage" not in plan.new_people and "Stuart" not in plan.new_people
+    assert confirm(editor_client, token, mapping, response).status_code == 302
+    piece = Coverage.objects.get(headline="LastFirst")
+    assert [person.slug for person in piece.authors.all()] == ["ann-critic"]
+
+
+@pytest.mark.parametrize("name", ["***", "+++", "Ann Critic; 42"])
+def test_a_name_without_a_letter_is_an_error_of_its_row(editor_client, name):
+    rows = [["Headline", "Authors"], ["A piece", name]]
+    token, mapping = upload(editor_client, csv_file(rows))
+    response = preview(editor_client, token, mapping)
+    assert rows_of(response) == [(2, "Not imported: error")]
+    assert "is not a name (it has no letter)" in response.content.decode()
