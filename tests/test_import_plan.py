@@ -235,3 +235,44 @@ def test_a_name_without_a_letter_is_an_error_of_its_row(editor_client, name):
     response = preview(editor_client, token, mapping)
     assert rows_of(response) == [(2, "Not imported: error")]
     assert "is not a name (it has no letter)" in response.content.decode()
+
+
+def test_an_updated_piece_with_inline_rows_keeps_them_in_its_version(editor_client, draft):
+    from editorial import versions
+    from press.models import Passage
+
+    Passage.objects.create(coverage=draft, slug="strangers", text="Twenty strangers")
+    rows = [HEADERS, ["Kissing strangers", "https://example.com/kiss", "Twenty strangers kiss.", ""]]
+    token, mapping = upload(editor_client, csv_file(rows))
+    response = preview(editor_client, token, mapping)
+    assert confirm(editor_client, token, mapping, response).status_code == 302
+    version = Version.objects.get_for_object(draft).first()
+    kept = version.revision.version_set.all()
+    assert {v.content_type.model for v in kept} == {"coverage", "passage"}
+    [piece] = [json.loads(v.serialized_data)[0] for v in kept if v.content_type.model == "coverage"]
+    [made] = json.loads(versions.copy_of(Coverage.objects.get(pk=draft.pk))[0].serialized_data)
+    assert piece["fields"]["summary"] == "Twenty strangers kiss."
+    assert piece["fields"] == made["fields"]
+
+
+def _queries_to_confirm_updates(client, count, start):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(start, start + count):
+        new_piece(f"piece-{n}", headline=f"Piece {n}", url=f"https://p.example/{n}")
+    rows = [HEADERS] + [
+        [f"Piece {n}", f"https://p.example/{n}", f"New {n}", ""] for n in range(start, start + count)
+    ]
+    token, mapping = upload(client, csv_file(rows))
+    response = preview(client, token, mapping)
+    assert response.context["plan"].counts["update"] == count
+    with CaptureQueriesContext(connection) as queries:
+        assert confirm(client, token, mapping, response).status_code == 302
+    return len(queries)
+
+
+def test_confirming_updates_costs_no_more_queries_per_row(editor_client):
+    assert _queries_to_confirm_updates(editor_client, 40, 100) <= _queries_to_confirm_updates(
+        editor_client, 5, 0
+    )
