@@ -1254,8 +1254,8 @@ def _update_pieces(rows, user, made, made_people):
                 )
             )
     copies = []
-    for piece in written:
-        if piece.pk in followed:
-            copies.extend(versions.copy_of(piece))
+    # Read again: the database computed their search document (a generated column) as it wrote them.
+    for piece in Coverage.objects.filter(pk__in=followed).order_by("pk"):
+        copies.extend(versions.copy_of(piece))
     copies.extend(_copies_of_new_pieces([piece for piece in written if piece.pk not in followed]))
     return copies
