@@ -45,6 +45,7 @@ def test_a_row_equal_to_its_stored_draft_is_unchanged_and_writes_nothing(editor_
     done = confirm(editor_client, token, mapping, response)
     # Nothing to import: the confirm is not offered, and a forged one writes nothing.
     assert "Confirm the import" not in page
+    assert "Nothing to import: the press room has these pieces as the file says already." in page
     draft.refresh_from_db()
     assert draft.updated_at == updated_before and Version.objects.count() == versions_before
     assert done.status_code in (302, 409)
