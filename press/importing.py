@@ -35,12 +35,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
 from import_export import fields, resources, widgets
 from reversion.models import Version
 from reversion.revisions import _get_options as reversion_options
 
-from editorial import versions
+from editorial import pagecache, versions
 from editorial.models import PublicationStatus
 from editorial.validators import EARLIEST_YEAR, LATEST_YEAR, LINE_BREAKS, NOT_IN_XML
 from people.models import Person, Place
@@ -511,7 +512,11 @@ MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name
 MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 MONTHS["sept"] = 9
 MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
+# Year first is never ambiguous, whatever the separator: 2014-03-10, 2014/03/10, 2014.03.10, 20140310.
 ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.+Z-]*)?\s*$")
+YEAR_FIRST_DAY = re.compile(r"^\s*(\d{4})([/.])(\d{1,2})\2(\d{1,2})\s*$")
+COMPACT_DAY = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+SIGNED_NUMBER = re.compile(r"^\s*[-+\u2212]\s*\d")
 ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 NUMERIC_DAY = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4})\s*$")
 YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -523,11 +528,13 @@ MONTH_ONLY = re.compile(rf"\b({MONTH_WORDS})\b\.?", re.IGNORECASE)
 @dataclass(frozen=True)
 class PressDate:
     """A date as precise as its words: date (datetime.date or None), precision (DatePrecision), wording (str,
-    the words as the press wrote them; "" when the cell held a plain calendar date)."""
+    the words as the press wrote them; "" when the cell held a plain calendar date), note (str, "" or words
+    for the editor when the cell gave no date)."""
 
     date: date | None
     precision: str
     wording: str
+    note: str = ""
 
 
 def _day(year, month, day, words):
@@ -540,10 +547,12 @@ def _day(year, month, day, words):
 
 
 def parse_press_date(words):
-    """The PressDate of a cell (str) in the words of the press: "2014-03-10" (a day, no wording kept),
+    """The PressDate of a cell (str) in the words of the press: "2014-03-10", "2014/03/10", "2014.03.10" or
+    "20140310" (a day, no wording kept),
     "March 10, 2014" or "10 March 2014" (a day), "May 2014" (a month, stored as the 1st), "Fall 2014" or
     "2014" (a year, stored as 1 January: a season never gives a day), "Tuesday" or "last Monday" (no year:
-    not given, only the words kept). The wording is kept whenever it says more than the date.
+    not given, only the words kept, with a note; so are two-digit years, "3/10/14", and signed numbers,
+    "-2014"). The wording is kept whenever it says more than the date.
 
     Raises ValueError, in words, for a day not in the calendar, a year outside the calendar editors use
     (editorial.validators), a numeric day that could be read two ways (03/10/2014), or words past 200
@@ -556,6 +565,9 @@ def parse_press_date(words):
         raise ValueError("The date as published is longer than 200 characters: keep only its words.")
     if match := ISO_DAY.match(words):
         year, month, day = map(int, match.groups())
+        return PressDate(_day(year, month, day, words), DatePrecision.DAY, "")
+    if (match := YEAR_FIRST_DAY.match(words)) or (match := COMPACT_DAY.match(words)):
+        year, month, day = (int(group) for group in match.groups() if group not in "/.")
         return PressDate(_day(year, month, day, words), DatePrecision.DAY, "")
     if match := ISO_MONTH.match(words):
         year, month = map(int, match.groups())
@@ -570,9 +582,19 @@ def parse_press_date(words):
         month, day = (first, second) if second > 12 else (second, first)
         return PressDate(_day(year, month, day, words), DatePrecision.DAY, words)
     years = YEAR.findall(words)
-    if not years:
-        # "Tuesday", "last Monday", "three days after it went up": no year, so no date; the words stay.
-        return PressDate(None, DatePrecision.UNKNOWN, words)
+    if not years or SIGNED_NUMBER.match(words):
+        # "Tuesday", "last Monday", "3/10/14" (which century?), "-2014": no date; the words stay, with a note.
+        hint = (
+            "; write 2014-03-10 (year, month, day) to give the day"
+            if any(character.isdigit() for character in words)
+            else ""
+        )
+        return PressDate(
+            None,
+            DatePrecision.UNKNOWN,
+            words,
+            f"No date found in “{words}”: only the words are kept{hint}.",
+        )
     year = int(years[0])
     if match := MONTH_DAY.search(words) or DAY_MONTH.search(words):
         groups = match.groups()
@@ -591,11 +613,13 @@ class Action:
 
     NEW = "new"
     UPDATE = "update"
+    UNCHANGED = "unchanged"
     SKIP = "skip"
     ERROR = "error"
     WORDS = {
         NEW: "Will be added (draft)",
         UPDATE: "Will be updated",
+        UNCHANGED: "Unchanged",
         SKIP: "Skipped",
         ERROR: "Not imported: error",
     }
@@ -623,11 +647,13 @@ class PlannedRow:
     target: Coverage | None = None
     errors: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
 
     @property
     def status(self):
-        """The action in words: "Will be added (draft)", "Will be updated", "Skipped" or
-        "Not imported: error"."""
+        """The action in words: "Will be added (draft)", "Will be updated", "Unchanged", "Skipped" or
+        "Not imported: error". changes (for an update): (field in words, stored value, new value) str
+        triples, long texts shortened."""
         return Action.WORDS[self.action]
 
     @property
@@ -670,16 +696,18 @@ class ImportPlan:
 
     @property
     def counts(self):
-        """{"new": int, "update": int, "skip": int, "error": int}."""
+        """{"new": int, "update": int, "unchanged": int, "skip": int, "error": int}."""
         return {action: self.count(action) for action in Action.WORDS}
 
     def summary(self):
-        """The plan in one sentence, e.g. "3 new pieces (drafts), 1 updated, 1 skipped, 1 not imported
-        because of errors."."""
+        """The plan in one sentence, e.g. "3 new pieces (drafts), 1 updated, 2 unchanged, 1 skipped, 1 not
+        imported because of errors." (unchanged said only when some are)."""
         counts = self.counts
         return (
             f"{counts['new']} new piece{'s' if counts['new'] != 1 else ''} (drafts), "
-            f"{counts['update']} updated, {counts['skip']} skipped, "
+            f"{counts['update']} updated, "
+            + (f"{counts['unchanged']} unchanged, " if counts["unchanged"] else "")
+            + f"{counts['skip']} skipped, "
             f"{counts['error']} not imported because of errors."
         )
 
@@ -741,17 +769,31 @@ def _url_variants(url):
 
 
 def split_names(cell):
-    """The names in a cell (list of str): separated by semicolons, or else by commas, "and" or "&"."""
-    cell = " ".join(cell.split())
-    if not cell:
-        return []
-    parts = cell.split(";") if ";" in cell else re.split(r",|\s+and\s+|\s*&\s*", cell)
+    """The names in a cell (list of str, spaces tidied, repeats left out): separated by semicolons or line
+    breaks only, as the upload page says. A comma or "and" belongs to the name ("Heritage, Stuart", "Tom and
+    Jerry Productions")."""
     names = []
-    for part in parts:
-        name = part.strip()
+    for part in re.split(r"[;\r\n\u2028\u2029]", cell):
+        name = " ".join(part.split())
         if name and name.casefold() not in {known.casefold() for known in names}:
             names.append(name)
     return names
+
+
+def _name_forms(name):
+    """name (str) and, for "Last, First" (one comma), "First Last": the forms a stored person may have."""
+    last, comma, first = name.partition(",")
+    if comma and "," not in first and last.strip() and first.strip():
+        return [name, f"{first.strip()} {last.strip()}"]
+    return [name]
+
+
+def _person(people, name):
+    """The stored Person named name (as written, or "Last, First" for "First Last"), else name (str)."""
+    for form in _name_forms(name):
+        if person := people.get(form):
+            return person
+    return name
 
 
 def _choice(choices, cell, field_label):
@@ -825,10 +867,11 @@ def plan(dataset, mapping, user, *, file_name=""):
         ]
         outlets.load(" ".join(row.get("outlet", "").split()) for _, row in cells)
         people.load(
-            name
+            form
             for _, row in cells
             for key in ("authors", "mentioned_people")
             for name in split_names(row.get(key, ""))
+            for form in _name_forms(name)
         )
         places.load(name for _, row in cells for name in split_names(row.get("mentioned_places", "")))
         existing = _existing_pieces(cells, outlets)
@@ -838,7 +881,7 @@ def plan(dataset, mapping, user, *, file_name=""):
             if planned.action == Action.ERROR:
                 continue
             _spot_repeats(planned, seen_urls, seen_titles)
-            if planned.action == Action.SKIP:
+            if planned.action in (Action.SKIP, Action.UNCHANGED):
                 continue
             if isinstance(planned.outlet, str):
                 if not may_add_outlets:
@@ -894,15 +937,65 @@ def _existing_pieces(cells, outlets):
     pieces = (
         Coverage.objects.annotate(lowered=Lower("headline"))
         .filter(condition)
-        .only("pk", "headline", "slug", "url", "outlet_id", "status", "published_at", "updated_at")
+        .only("pk", "slug", "outlet_id", "status", "published_at", "updated_at", *COMPARED)
         .order_by("pk")
     )
+    pieces = list(pieces)
+    # The people and places each stored piece names, to tell an update from a row that changes nothing.
+    linked = {piece.pk: {relation: set() for relation in MENTIONS} for piece in pieces}
+    for relation in MENTIONS:
+        through = getattr(Coverage, relation).through
+        for piece_pk, pk in through.objects.filter(coverage_id__in=linked).values_list(
+            "coverage_id", _far_end(relation)
+        ):
+            linked[piece_pk][relation].add(pk)
     for piece in pieces:
+        piece.import_links = linked[piece.pk]
         if piece.url:
             by_url.setdefault(normalised_url(piece.url), piece)
         if piece.outlet_id:
             by_title.setdefault((piece.outlet_id, piece.headline.casefold()), piece)
     return by_url, by_title
+
+
+# The fields of a piece a row may change (the outlet and the relations are compared apart).
+COMPARED = ("headline", "url", "summary", "text", "kind", "stance", "date", "date_precision", "date_wording")
+
+
+def _shortened(value, length=80):
+    text = "" if value is None else str(value)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _changes(planned, target):
+    """What updating target (a stored Coverage from _existing_pieces) with planned changes: a list of
+    (field in words, stored value, new value) str triples, long texts shortened; [] when nothing would."""
+    changes = []
+    for name, value in planned.values.items():
+        if name != "headline" and value in ("", None):
+            continue
+        stored = getattr(target, name)
+        # The same link written another way (www., http, a trailing slash) is not a change worth a version.
+        if stored == value or (name == "url" and normalised_url(stored) == normalised_url(value)):
+            continue
+        changes.append((MODEL_FIELD_WORDS.get(name, name), _shortened(stored), _shortened(value)))
+    outlet = planned.outlet
+    if isinstance(outlet, str) or (outlet is not None and outlet.pk != target.outlet_id):
+        changes.append(("Outlet", "another outlet" if target.outlet_id else "", planned.outlet_name))
+    links = getattr(target, "import_links", {})
+    for relation, rows in (
+        ("authors", planned.authors),
+        ("mentioned_people", planned.people),
+        ("mentioned_places", planned.places),
+    ):
+        added = [
+            row if isinstance(row, str) else row.name
+            for row in rows
+            if isinstance(row, str) or row.pk not in links.get(relation, ())
+        ]
+        if added:
+            changes.append((FIELDS[relation], "", "adds " + "; ".join(added)))
+    return changes
 
 
 def _spot_repeats(planned, seen_urls, seen_titles):
@@ -966,6 +1059,8 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
         except ValueError as error:
             errors.append(f"Date: {error}")
         else:
+            if press_date.note:
+                planned.notes.append(press_date.note)
             if row["date"].strip():
                 values["date"] = press_date.date
                 values["date_precision"] = press_date.precision
@@ -981,7 +1076,10 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
             if len(name) > 200:
                 errors.append(f"{FIELDS[key]}: a name is longer than 200 characters.")
                 continue
-            target.append(people.get(name) or name)
+            if not any(character.isalpha() for character in name):
+                errors.append(f"{FIELDS[key]}: “{name}” is not a name (it has no letter).")
+                continue
+            target.append(_person(people, name))
     for name in split_names(row.get("mentioned_places", "")):
         if place := places.get(name):
             planned.places.append(place)
@@ -1006,8 +1104,18 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
                 f"“{target.headline}” ({how}) is published: an import never changes a published piece; "
                 "change it in its form."
             )
+        elif target.status != PublicationStatus.DRAFT:
+            # Someone is reviewing it: what they read must not change under them (finding 11).
+            planned.action = Action.SKIP
+            planned.notes.append(
+                f"“{target.headline}” ({how}) is {target.get_status_display().lower()}: an import "
+                "changes only drafts; change it in its form."
+            )
+        elif not (changes := _changes(planned, target)):
+            planned.action = Action.UNCHANGED
+            planned.notes.append(f"Same as the stored draft “{target.headline}” ({how}): nothing to write.")
         else:
-            planned.action = Action.UPDATE
+            planned.action, planned.changes = Action.UPDATE, changes
             planned.notes.append(
                 f"Updates the draft “{target.headline}” ({how}); empty cells leave its fields as they are."
             )
@@ -1016,7 +1124,7 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
         if "kind" not in row or not row["kind"].strip():
             planned.notes.append("No kind given: added as an article.")
 
-    if not errors and planned.action != Action.SKIP:
+    if not errors and planned.action not in (Action.SKIP, Action.UNCHANGED):
         errors.extend(_field_errors(planned))
     if errors:
         planned.action = Action.ERROR
@@ -1091,7 +1199,8 @@ def apply(plan, *, progress=None):
     holds every row written, commented "Imported from <file name>", by plan.user. progress, if given, is
     called with each row done (for a progress bar).
 
-    Returns plan.counts. Raises ImportFailed (nothing written) when the database refuses a row; whatever
+    Returns plan.counts. Raises ImportFailed (nothing written) when the database refuses a row, or when a
+    piece it adds has a double (same URL or outlet and headline) saved by someone else meanwhile; whatever
     else goes wrong part-way leaves the database as before too, the exception raised as it is.
     """
     user = plan.user if getattr(plan.user, "pk", None) else None
@@ -1119,18 +1228,55 @@ def apply(plan, *, progress=None):
             for row in plan.rows:
                 if row.action == Action.NEW:
                     added.append(_add_piece(row, next(slugs), user, made, made_people, links))
-                elif row.action == Action.UPDATE:
-                    copies.extend(_update_piece(row, user, made, made_people))
                 if progress:
                     progress(row)
+            updated = [row for row in plan.rows if row.action == Action.UPDATE]
+            copies.extend(_update_pieces(updated, user, made, made_people))
+            if updated:
+                # Once for every update written in bulk (save() would have told it once per piece).
+                pagecache.content_changed(sender=Coverage, instance=Coverage(pk=updated[0].target.pk))
             for relation, through_rows in links.items():
                 getattr(Coverage, relation).through.objects.bulk_create(through_rows, batch_size=1000)
             copies.extend(_copies_of_new_pieces(added))
+            if double := _double_of(added):
+                raise ImportFailed(
+                    f"“{double.headline}” was added by someone else while importing: nothing was imported; "
+                    "preview again."
+                )
             versions.save_as_revision(copies, user, f"Imported from {plan.file_name or 'a spreadsheet'}")
     except (DatabaseError, ValidationError) as error:
         reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error).strip()
         raise ImportFailed(f"Nothing was imported: the database refused a row ({reason}).") from error
     return plan.counts
+
+
+def _double_of(added):
+    """A stored piece, not among added (the pieces this import just wrote), with the normalised URL or the
+    outlet and headline (ignoring case) of one of them; None when there is none. Read after writing, inside
+    the import's transaction: a piece someone saved since the preview is seen (PostgreSQL reads what others
+    committed, statement by statement)."""
+    mine = {piece.pk for piece in added}
+    for start in range(0, len(added), 500):
+        batch = added[start : start + 500]
+        urls = {normalised_url(piece.url) for piece in batch if piece.url}
+        titles = {(piece.outlet_id, piece.headline.casefold()) for piece in batch if piece.outlet_id}
+        condition = Q(url__in={v for piece in batch if piece.url for v in _url_variants(piece.url)})
+        if titles:
+            condition |= Q(
+                outlet__in={pk for pk, _ in titles}, lowered__in={piece.headline.lower() for piece in batch}
+            )
+        others = (
+            Coverage.objects.annotate(lowered=Lower("headline"))
+            .filter(condition)
+            .exclude(pk__in=mine)
+            .only("pk", "headline", "url", "outlet_id")
+        )
+        for other in others:
+            if (other.url and normalised_url(other.url) in urls) or (
+                other.outlet_id and (other.outlet_id, other.headline.casefold()) in titles
+            ):
+                return other
+    return None
 
 
 def _related(row, made, made_people):
@@ -1166,10 +1312,11 @@ def _far_end(relation):
     return through._meta.get_field(getattr(Coverage, relation).field.m2m_reverse_field_name()).attname
 
 
-def _copies_of_new_pieces(pieces):
-    """The unsaved Versions of pieces just added (list of Coverage), as versions.copy_of() makes them, in a
-    few queries for all of them: a new piece has no inline rows yet, and no relations but its people and
-    places, read in the order the serializer gives them (their model's ordering, then pk)."""
+def _copies_of_new_pieces(pieces, relations=MENTIONS):
+    """The unsaved Versions of pieces (list of Coverage) as versions.copy_of() makes them, in a few queries
+    for all of them: for pieces with no inline rows and no relations but relations (MENTIONS: pieces just
+    added, or updated pieces without other links). Relations are read in the order the serializer gives them
+    (their model's ordering, then pk)."""
     options = reversion_options(Coverage)
     m2m = [f.name for f in Coverage._meta.many_to_many if f.name in options.fields]
     own = [name for name in options.fields if name not in m2m and name != "search_document"]
@@ -1178,14 +1325,15 @@ def _copies_of_new_pieces(pieces):
     for start in range(0, len(pieces), 1000):
         batch = pieces[start : start + 1000]
         related = {piece.pk: {name: [] for name in m2m} for piece in batch}
-        for relation in MENTIONS:
-            through = getattr(Coverage, relation).through
-            far = _far_end(relation)
-            target = getattr(Coverage, relation).field.m2m_reverse_field_name()
+        for relation in (name for name in relations if name in m2m):
+            relation_field = Coverage._meta.get_field(relation)
+            through = relation_field.remote_field.through
+            near, far = relation_field.m2m_column_name(), relation_field.m2m_reverse_name()
+            target = relation_field.m2m_reverse_field_name()
             model = through._meta.get_field(target).related_model
             ordering = [f"{target}__{name}" for name in model._meta.ordering]
-            rows = through.objects.filter(coverage_id__in=related).order_by(*ordering, far)
-            for piece_pk, pk in rows.values_list("coverage_id", far):
+            rows = through.objects.filter(**{f"{near}__in": related}).order_by(*ordering, far)
+            for piece_pk, pk in rows.values_list(near, far):
                 related[piece_pk][relation].append(pk)
         for piece in batch:
             [data] = json.loads(serializers.serialize("json", [piece], fields=own))
@@ -1204,22 +1352,75 @@ def _copies_of_new_pieces(pieces):
     return copies
 
 
-def _update_piece(row, user, made, made_people):
-    """Updates the stored draft row repeats (its non-empty cells; people and places added); returns the
-    unsaved Versions of it and its inline rows."""
-    outlet = made[row.outlet.casefold()] if isinstance(row.outlet, str) else row.outlet
-    # The stored row read again inside the transaction: it may have changed since the plan.
-    piece = Coverage.objects.select_for_update().get(pk=row.target.pk)
-    if piece.status == PublicationStatus.PUBLISHED:
-        raise ValidationError(f"“{piece.headline}” was published since the preview")
-    for name, value in row.values.items():
-        if name == "headline" or value not in ("", None):
-            setattr(piece, name, value)
-    if outlet is not None:
-        piece.outlet = outlet
-    piece.updated_by = user
-    piece.save()
-    for relation, rows in _related(row, made, made_people).items():
-        if rows:
-            getattr(piece, relation).add(*rows)
-    return versions.copy_of(piece)
+def _update_pieces(rows, user, made, made_people):
+    """Updates the stored drafts rows (PlannedRows to update) repeat, all at once: their non-empty cells,
+    people and places added to those stored. Returns the unsaved Versions of them and their inline rows.
+
+    Bulk writes (bulk_update, bulk_create of links) skip save()'s signals: the page cache is told once by
+    the caller; a draft has no page, so no redirect is owed. Raises ValidationError when a piece is no
+    longer a draft (it changed since the preview)."""
+    if not rows:
+        return []
+    now = timezone.now()
+    pieces = {}
+    for start in range(0, len(rows), 1000):
+        # Read again inside the transaction, locked: a piece may have changed since the plan.
+        wanted = [row.target.pk for row in rows[start : start + 1000]]
+        pieces |= Coverage.objects.select_for_update().in_bulk(wanted)
+    written, names, links = [], set(), {relation: [] for relation in MENTIONS}
+    for row in rows:
+        piece = pieces.get(row.target.pk)
+        if piece is None or piece.status != PublicationStatus.DRAFT:
+            headline = piece.headline if piece else row.target.headline
+            raise ValidationError(f"“{headline}” is no longer a draft since the preview")
+        for name, value in row.values.items():
+            if name == "headline" or value not in ("", None):
+                setattr(piece, name, value)
+                names.add(name)
+        outlet = made[row.outlet.casefold()] if isinstance(row.outlet, str) else row.outlet
+        if outlet is not None:
+            piece.outlet = outlet
+            names.add("outlet")
+        piece.updated_at, piece.updated_by = now, user
+        written.append(piece)
+        for relation, related in _related(row, made, made_people).items():
+            links[relation].extend(
+                getattr(Coverage, relation).through(coverage_id=piece.pk, **{_far_end(relation): item.pk})
+                for item in related
+            )
+    # The same time and editor for every piece: one plain UPDATE, not a CASE per row.
+    for start in range(0, len(written), 1000):
+        Coverage.objects.filter(pk__in=[piece.pk for piece in written[start : start + 1000]]).update(
+            updated_at=now, updated_by=user
+        )
+    Coverage.objects.bulk_update(written, sorted(names), batch_size=500)
+    for relation, through_rows in links.items():
+        # A link stored already (since the plan, or named twice) is kept as it is.
+        getattr(Coverage, relation).through.objects.bulk_create(
+            through_rows, batch_size=1000, ignore_conflicts=True
+        )
+    # Pieces with inline rows (quotes, questions...) are copied as their form would; the rest in bulk.
+    followed = set()
+    for name in reversion_options(Coverage).follow:
+        relation = Coverage._meta.get_field(name)
+        followed |= set(
+            relation.related_model.objects.filter(
+                **{f"{relation.field.name}__in": [piece.pk for piece in written]}
+            ).values_list(relation.field.attname, flat=True)
+        )
+    # So are pieces linked to more than their people and places (cited pieces, works, organizations).
+    for relation_field in Coverage._meta.many_to_many:
+        if relation_field.name not in MENTIONS:
+            through = relation_field.remote_field.through
+            near = relation_field.m2m_column_name()
+            followed |= set(
+                through.objects.filter(**{f"{near}__in": [piece.pk for piece in written]}).values_list(
+                    near, flat=True
+                )
+            )
+    copies = []
+    # Read again: the database computed their search document (a generated column) as it wrote them.
+    for piece in Coverage.objects.filter(pk__in=followed).order_by("pk"):
+        copies.extend(versions.copy_of(piece))
+    copies.extend(_copies_of_new_pieces([piece for piece in written if piece.pk not in followed]))
+    return copies

@@ -374,12 +374,9 @@ class CoverageImport:
             )
             return self._render(request, "preview", context, status=409)
         forget_upload(token)
-        counts = plan.counts
         self.message_user(
             request,
-            f"Imported from {plan.file_name}: {counts['new']} new piece{'s' if counts['new'] != 1 else ''} "
-            f"(drafts), {counts['update']} updated, {counts['skip']} skipped, {counts['error']} not imported "
-            "because of errors.",
+            f"Imported from {plan.file_name}: {plan.summary()}",
             messages.SUCCESS,
         )
         changelist = reverse("admin:press_coverage_changelist")
