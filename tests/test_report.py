@@ -311,8 +311,10 @@ def test_pdf_fetches_only_our_static_files():
 
 
 @pytest.mark.parametrize("url", [REPORT, XLSX, PDF, PRINT])
-def test_contributors_get_403(contributor_client, url):
-    assert contributor_client.get(url).status_code == 403
+def test_contributors_get_403_saying_what_to_do(contributor_client, url):
+    response = contributor_client.get(f"{url}?kind=article")
+    assert response.status_code == 403
+    assert "The coverage report is for editors: ask an editor" in response.content.decode()
 
 
 def test_the_list_links_to_the_report_for_editors_only(editor_client, contributor):

@@ -29,6 +29,10 @@ from editorial.admin.keys import CheckedAutocompleteSelectMultiple
 from press.models import Coverage
 from press.reports import ReportFilter, report_charts, report_figures
 
+# The 403 page's words (templates/403.html) for someone without the report permission.
+NOT_FOR_CONTRIBUTORS = (
+    "The coverage report is for editors: ask an editor to open it, or to send you its XLSX or PDF."
+)
 PIECES_PER_PAGE = 50
 XLSX_BATCH = 2000
 # Up to this many pieces found, the page of them is read by their keys (see report_view()).
@@ -155,7 +159,7 @@ class CoverageReport:
         """The ReportFilter of request's query string, its outlet and person fields the admin's
         autocompletes. Raises PermissionDenied without the report permission."""
         if not self.has_report_permission(request):
-            raise PermissionDenied
+            raise PermissionDenied(NOT_FOR_CONTRIBUTORS)
         report = ReportFilter(request.GET, queryset=Coverage.objects.all())
         for name, relation in (("outlet", "outlet"), ("person", "authors")):
             field = report.form.fields[name]
