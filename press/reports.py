@@ -57,11 +57,15 @@ class ReportForm(forms.Form):
     SINGLE = ("date_from", "date_to", "status")
 
     def clean(self):
-        """Django's clean(); ValidationError on a single-valued field given more than once."""
+        """Django's clean(); ValidationError on a single-valued field given more than once, and on a last
+        day before the first."""
         cleaned = super().clean()
         for name in self.SINGLE:
             if len(self.data.getlist(name)) > 1:
                 self.add_error(name, "Give this once: the address repeats it.")
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", "The last day is before the first.")
         return cleaned
 
 
@@ -136,10 +140,28 @@ class ReportFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "Choose published, drafts or all."},
     )
 
+    # Fields taking several values, whose empty values (outlet=&person=, an address emptied by hand) are
+    # dropped: an empty value chooses nothing, as if it were not there.
+    MULTIPLE = ("outlet", "kind", "stance", "person", "work")
+
     class Meta:
         model = Coverage
         fields = []
         form = ReportForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        """django-filter's FilterSet over data (a QueryDict or None), its MULTIPLE fields' empty values
+        left out."""
+        if data is not None:
+            data = data.copy()
+            for name in self.MULTIPLE:
+                if name in data:
+                    values = [value for value in data.getlist(name) if value.strip()]
+                    if values:
+                        data.setlist(name, values)
+                    else:
+                        del data[name]
+        super().__init__(data, *args, **kwargs)
 
     def filter_queryset(self, queryset):
         """The pieces the filter finds; without a status, those on the site."""

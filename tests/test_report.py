@@ -438,3 +438,35 @@ def test_hostile_filters_never_break_the_report(staff):
         assert response.status_code in (200, 400, 403)
 
     run()
+
+
+def test_a_last_day_before_the_first_is_a_form_error(editor_client):
+    for url in (REPORT, XLSX, PRINT, PDF):
+        response = editor_client.get(f"{url}?date_from=2015-01-01&date_to=2014-01-01")
+        assert response.status_code == 400
+        assert "The last day is before the first." in response.content.decode()
+    assert editor_client.get(f"{REPORT}?date_from=2014-01-01&date_to=2014-01-01").status_code == 200
+
+
+def test_empty_values_in_an_address_choose_nothing(editor_client, pieces):
+    whole = editor_client.get(REPORT).content.decode()
+    for query in ("outlet=&person=", "outlet=&outlet=&kind=&stance=&work=&person=%20", "date_from=&date_to="):
+        response = editor_client.get(f"{REPORT}?{query}")
+        assert response.status_code == 200, query
+        html = response.content.decode()
+        assert total(html, "pieces") == total(whole, "pieces")
+    guardian = Outlet.objects.get(slug=THE_GUARDIAN)
+    html = editor_client.get(f"{REPORT}?outlet=&outlet={guardian.pk}").content.decode()
+    assert chart(html, "chart-outlets").keys() <= {guardian.name, *(o.name for o in guardian.children.all())}
+
+
+def test_outlets_can_be_chosen_without_javascript(editor_client, pieces):
+    guardian = Outlet.objects.get(slug=THE_GUARDIAN)
+    director = Person.objects.get(slug=DIRECTOR)
+    html = editor_client.get(f"{REPORT}?outlet={guardian.pk}&person={director.pk}").content.decode()
+    outlets = re.search(r'<select name="outlet".*?</select>', html, re.S).group(0)
+    # Every outlet is an option of the plain <select multiple>, the chosen one selected.
+    assert outlets.count("<option") == Outlet.objects.count()
+    assert re.search(rf'<option value="{guardian.pk}" selected>', outlets)
+    people = re.search(r'<select name="person".*?</select>', html, re.S).group(0)
+    assert re.findall(r'<option value="(\d+)" selected>', people) == [str(director.pk)]

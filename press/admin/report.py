@@ -13,6 +13,7 @@ from itertools import islice
 from urllib.parse import urlencode, urlsplit
 
 import xlsxwriter
+from django import forms
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -33,6 +34,9 @@ from press.reports import ReportFilter, report_charts, report_figures
 NOT_FOR_CONTRIBUTORS = (
     "The coverage report is for editors: ask an editor to open it, or to send you its XLSX or PDF."
 )
+# Up to this many outlets, the outlet filter's <select multiple> lists them all (ListedAutocomplete), so
+# that the report is usable without JavaScript; past it, only the chosen ones, as for people.
+OUTLETS_LISTED = 200
 PIECES_PER_PAGE = 50
 XLSX_BATCH = 2000
 # Up to this many pieces found, the page of them is read by their keys (see report_view()).
@@ -113,6 +117,16 @@ def static_only_fetcher():
     return StaticOnlyFetcher()
 
 
+class ListedAutocomplete(CheckedAutocompleteSelectMultiple):
+    """The admin's autocomplete whose <select multiple> holds every choice of its choices (a list of (key,
+    label)), not only the chosen ones: without JavaScript it is a plain multiple select; with it, Select2
+    searches as usual."""
+
+    def optgroups(self, name, value, attr=None):
+        """A plain SelectMultiple's options: every choice, the chosen ones selected."""
+        return forms.SelectMultiple.optgroups(self, name, value, attr)
+
+
 class CoverageReport:
     """For the coverage admin: report/ (admin:press_coverage_report), report.xlsx, report.pdf and
     report/print/ beside its list, and may_report / report_query in the list's context for its link."""
@@ -157,16 +171,25 @@ class CoverageReport:
 
     def report_filter(self, request):
         """The ReportFilter of request's query string, its outlet and person fields the admin's
-        autocompletes. Raises PermissionDenied without the report permission."""
+        autocompletes (the outlets all listed in it when they are at most OUTLETS_LISTED, for a browser
+        without JavaScript). Raises PermissionDenied without the report permission."""
         if not self.has_report_permission(request):
             raise PermissionDenied(NOT_FOR_CONTRIBUTORS)
         report = ReportFilter(request.GET, queryset=Coverage.objects.all())
+        outlets = list(report.form.fields["outlet"].queryset.values_list("pk", "name")[: OUTLETS_LISTED + 1])
         for name, relation in (("outlet", "outlet"), ("person", "authors")):
             field = report.form.fields[name]
-            field.widget = CheckedAutocompleteSelectMultiple(
-                Coverage._meta.get_field(relation), self.admin_site
-            )
-            field.widget.choices = field.choices
+            if name == "outlet" and len(outlets) <= OUTLETS_LISTED:
+                field.widget = ListedAutocomplete(Coverage._meta.get_field(relation), self.admin_site)
+                field.widget.choices = outlets
+                field.help_text += (
+                    " Type to find one; without JavaScript, choose in the list (Ctrl or ⌘ for several)."
+                )
+            else:
+                field.widget = CheckedAutocompleteSelectMultiple(
+                    Coverage._meta.get_field(relation), self.admin_site
+                )
+                field.widget.choices = field.choices
         return report
 
     def report_context(self, request, report):
