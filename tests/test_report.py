@@ -470,3 +470,11 @@ def test_outlets_can_be_chosen_without_javascript(editor_client, pieces):
     assert re.search(rf'<option value="{guardian.pk}" selected>', outlets)
     people = re.search(r'<select name="person".*?</select>', html, re.S).group(0)
     assert re.findall(r'<option value="(\d+)" selected>', people) == [str(director.pk)]
+
+
+def test_the_print_view_says_when_it_was_made_and_in_which_time_zone(editor_client):
+    from django.utils import timezone
+
+    html = editor_client.get(PRINT).content.decode()
+    zone = timezone.localtime().strftime("%Z")  # PST or PDT, the site's zone (America/Los_Angeles)
+    assert re.search(rf"First Kiss press room, \d{{1,2}} \w+ \d{{4}}, \d\d:\d\d {zone}<", html)
