@@ -478,3 +478,54 @@ def test_the_print_view_says_when_it_was_made_and_in_which_time_zone(editor_clie
     html = editor_client.get(PRINT).content.decode()
     zone = timezone.localtime().strftime("%Z")  # PST or PDT, the site's zone (America/Los_Angeles)
     assert re.search(rf"First Kiss press room, \d{{1,2}} \w+ \d{{4}}, \d\d:\d\d {zone}<", html)
+
+
+def test_print_view_and_pdf_list_the_pieces_newest_first(editor_client, pieces):
+    html = editor_client.get(f"{PRINT}?status=all").content.decode()
+    listed = re.search(
+        r'<section class="report-figure report-printed-pieces".*?</section>', html, re.S
+    ).group(0)
+    headlines = [unescape(h) for h in re.findall(r'<th scope="row">([^<]*)</th>', listed)]
+    expected = list(Coverage.objects.values_list("headline", flat=True))  # newest first, undated last
+    assert headlines == expected
+    assert "more piece" not in listed
+    assert editor_client.get(f"{PRINT}?kind=poem").status_code == 400
+
+
+def test_print_view_lists_500_pieces_then_says_how_many_more_the_xlsx_lists(editor_client):
+    Coverage.objects.bulk_create(
+        new_piece(
+            f"many-{n}",
+            headline=f"Many {n:03}",
+            date=datetime.date(2020, 1, 1),
+            date_precision="day",
+            save=False,
+        )
+        for n in range(503)
+    )
+    found = Coverage.objects.count()
+    html = editor_client.get(f"{PRINT}?status=all").content.decode()
+    listed = re.search(
+        r'<section class="report-figure report-printed-pieces".*?</section>', html, re.S
+    ).group(0)
+    assert listed.count('<th scope="row">') == 500
+    assert f"The newest 500 of {found} pieces" in listed
+    assert f"and {found - 500} more pieces: the XLSX lists every one." in listed
+    few = editor_client.get(f"{PDF}?kind=interview").content
+    many = editor_client.get(f"{PDF}?status=all").content
+    assert many.startswith(b"%PDF")
+    # The same HTML made the PDF: the 500 rows take pages a report of a few pieces does not.
+    assert pdf_pages(many) >= pdf_pages(few) + 5
+
+
+def pdf_pages(pdf):
+    """The page count of pdf (bytes) as its page tree gives it, its compressed streams opened."""
+    import zlib
+
+    texts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            texts.append(zlib.decompress(stream))
+        except zlib.error:
+            pass
+    return max(int(n) for text in texts for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", text))

@@ -38,6 +38,8 @@ NOT_FOR_CONTRIBUTORS = (
 # that the report is usable without JavaScript; past it, only the chosen ones, as for people.
 OUTLETS_LISTED = 200
 PIECES_PER_PAGE = 50
+# The print view and the PDF list this many pieces, newest first; the XLSX lists every one.
+PIECES_PRINTED = 500
 XLSX_BATCH = 2000
 # Up to this many pieces found, the page of them is read by their keys (see report_view()).
 FEW_PIECES = 2000
@@ -236,24 +238,33 @@ class CoverageReport:
         if "figures" not in context:
             return TemplateResponse(request, "admin/press/coverage/report.html", context, status=400)
         total = context["figures"]["totals"]["pieces"]
-        pieces = report.qs
-        if total <= FEW_PIECES:
-            # A filter that finds few pieces (a person's, say) is read by key first: walking the newest-first
-            # index until a page is full would read every piece before finding them.
-            pieces = Coverage.objects.filter(pk__in=list(pieces.values_list("pk", flat=True)))
-        pieces = pieces.select_related("outlet").defer("text", "search_document", "summary")
-        paginator = Paginator(pieces, PIECES_PER_PAGE)
+        paginator = Paginator(self.listed_pieces(report, total), PIECES_PER_PAGE)
         paginator.count = total  # counted already, with the figures
         context["page"] = paginator.get_page(request.GET.get("page"))
         context["pages"] = paginator
         return TemplateResponse(request, "admin/press/coverage/report.html", context)
 
+    def listed_pieces(self, report, total):
+        """The pieces report (a valid ReportFilter) finds, newest first (Coverage's ordering), with their
+        outlets and without their long text, to be sliced; total (int) is how many it finds."""
+        pieces = report.qs
+        if total <= FEW_PIECES:
+            # A filter that finds few pieces (a person's, say) is read by key first: walking the newest-first
+            # index until a page is full would read every piece before finding them.
+            pieces = Coverage.objects.filter(pk__in=list(pieces.values_list("pk", flat=True)))
+        return pieces.select_related("outlet").defer("text", "search_document", "summary")
+
     def render_print(self, request, for_pdf=False):
-        """(status, HTML str) of the print-ready report: the figures and charts, no admin chrome."""
+        """(status, HTML str) of the print-ready report: the figures and charts, then the first
+        PIECES_PRINTED pieces (newest first) and how many more the XLSX lists; no admin chrome."""
         report = self.report_filter(request)
         context = self.report_context(request, report)
         context["for_pdf"] = for_pdf
         status = 200 if "figures" in context else 400
+        if status == 200:
+            total = context["figures"]["totals"]["pieces"]
+            context["pieces"] = list(self.listed_pieces(report, total)[:PIECES_PRINTED])
+            context["more_pieces"] = total - len(context["pieces"])
         return status, render_to_string("admin/press/coverage/report_print.html", context, request=request)
 
     def report_print_view(self, request):
