@@ -485,7 +485,7 @@ def test_print_view_and_pdf_list_the_pieces_newest_first(editor_client, pieces):
     listed = re.search(
         r'<section class="report-figure report-printed-pieces".*?</section>', html, re.S
     ).group(0)
-    headlines = [unescape(h) for h in re.findall(r'<th scope="row">([^<]*)</th>', listed)]
+    headlines = [unescape(h) for h in re.findall(r'<li>[^<]*<span class="headline">([^<]*)</span>', listed)]
     expected = list(Coverage.objects.values_list("headline", flat=True))  # newest first, undated last
     assert headlines == expected
     assert "more piece" not in listed
@@ -508,7 +508,7 @@ def test_print_view_lists_500_pieces_then_says_how_many_more_the_xlsx_lists(edit
     listed = re.search(
         r'<section class="report-figure report-printed-pieces".*?</section>', html, re.S
     ).group(0)
-    assert listed.count('<th scope="row">') == 500
+    assert listed.count("<li>") == 500
     assert f"The newest 500 of {found} pieces" in listed
     assert f"and {found - 500} more pieces: the XLSX lists every one." in listed
     few = editor_client.get(f"{PDF}?kind=interview").content
