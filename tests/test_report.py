@@ -520,12 +520,11 @@ def test_print_view_lists_500_pieces_then_says_how_many_more_the_xlsx_lists(edit
 
 def pdf_pages(pdf):
     """The page count of pdf (bytes) as its page tree gives it, its compressed streams opened."""
+    import contextlib
     import zlib
 
     texts = [pdf]
     for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
+        with contextlib.suppress(zlib.error):  # a stream not compressed, or an image's
             texts.append(zlib.decompress(stream))
-        except zlib.error:
-            pass
     return max(int(n) for text in texts for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", text))
