@@ -528,3 +528,41 @@ def pdf_pages(pdf):
         with contextlib.suppress(zlib.error):  # a stream not compressed, or an image's
             texts.append(zlib.decompress(stream))
     return max(int(n) for text in texts for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", text))
+
+
+def test_pieces_dated_only_to_the_year_are_said_to_be_counted_in_january(editor_client):
+    dates = [
+        ("year-only", datetime.date(2013, 1, 1), "year", "2013"),
+        ("a-day", datetime.date(2013, 3, 10), "day", "10 March 2013"),
+        ("a-month", datetime.date(2013, 6, 1), "month", "June 2013"),
+    ]
+    Coverage.objects.bulk_create(
+        new_piece(
+            f"dated-{slug}",
+            headline=slug,
+            kind="film_series",
+            date=date,
+            date_precision=precision,
+            save=False,
+        )
+        for slug, date, precision, _ in dates
+    )
+    query = "kind=film_series&status=all&date_from=2013-01-01&date_to=2013-12-31"
+    assert Coverage.objects.filter(kind="film_series", date__year=2013).count() == 3
+    html = editor_client.get(f"{REPORT}?{query}").content.decode()
+    note = "1 piece is dated only to the year (such as “2014” or “Fall 2014”): it is counted in January."
+    over_time = re.search(r'id="chart-over-time".*?</section>', html, re.S).group(0)
+    assert unescape(over_time).count(note) == 1
+    assert chart(html, "chart-over-time")["Jan 2013"] == 1
+    # The totals' dates are at their precision: not "1 January 2013" for a piece dated "2013".
+    assert re.search(r"<th scope=\"row\">Dates</th><td>2013 to June 2013</td>", html)
+    print_html = unescape(editor_client.get(f"{PRINT}?{query}").content.decode())
+    assert note in print_html and "2013 to June 2013" in print_html
+    book = openpyxl.load_workbook(
+        io.BytesIO(b"".join(editor_client.get(f"{XLSX}?{query}").streaming_content)), read_only=True
+    )
+    figures = [row[:2] for row in book["Figures"].iter_rows(values_only=True)]
+    assert (note, 1) in figures
+    # Counted by month with no piece dated only to the year, nothing is said.
+    html = editor_client.get(f"{REPORT}?{query.replace('2013-01-01', '2013-02-01')}").content.decode()
+    assert "dated only to the year" not in html

@@ -400,7 +400,10 @@ class CoverageReport:
             ],
         )
         period = figures["over_time"]["by"]
-        section(f"Pieces by {period}", figures["over_time"]["rows"])
+        over_time_rows = list(figures["over_time"]["rows"])
+        if note := figures["over_time"].get("note"):
+            over_time_rows.append((note, totals["year_only"]))
+        section(f"Pieces by {period}", over_time_rows)
         section("Pieces by outlet", figures["by_outlet"])
         section("Pieces by kind", figures["by_kind"])
         section("Pieces by stance", figures["by_stance"])
