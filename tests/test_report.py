@@ -486,6 +486,7 @@ def test_print_view_and_pdf_list_the_pieces_newest_first(editor_client, pieces):
         r'<section class="report-figure report-printed-pieces".*?</section>', html, re.S
     ).group(0)
     headlines = [unescape(h) for h in re.findall(r'<li>[^<]*<span class="headline">([^<]*)</span>', listed)]
+    assert len(headlines) == Coverage.objects.count()
     expected = list(Coverage.objects.values_list("headline", flat=True))  # newest first, undated last
     assert headlines == expected
     assert "more piece" not in listed
@@ -509,7 +510,7 @@ def test_print_view_lists_500_pieces_then_says_how_many_more_the_xlsx_lists(edit
         r'<section class="report-figure report-printed-pieces".*?</section>', html, re.S
     ).group(0)
     assert listed.count("<li>") == 500
-    assert f"The newest 500 of {found} pieces" in listed
+    assert re.search(rf"The newest 500 of {found} pieces\s*: date, headline", listed)
     assert f"and {found - 500} more pieces: the XLSX lists every one." in listed
     few = editor_client.get(f"{PDF}?kind=interview").content
     many = editor_client.get(f"{PDF}?status=all").content
