@@ -4,7 +4,14 @@ Rules of counting, the same on the page, in the XLSX and in the PDF:
 - A piece's date is its stored `date`: the day, or for a piece the sources date only to the month or the
   year, the first day of that month or year (VaguelyDated). "From" and "to" take a piece whose stored date
   lies between them, both days included; a piece without a date is left out as soon as either is given.
-  Over time, such a piece counts in the first month (or year) of its period.
+  So "from 1 September 2014" leaves out a piece dated only "2014" or "Fall 2014" (stored as 1 January).
+- Over time, a piece dated to the month or the year counts in the first month (or year) of its period:
+  counted by month, a piece dated only to the year ("2014", "Fall 2014") is in January of its year. The
+  report does not hide this: a line under "Pieces by month" (and a row of the XLSX's "Figures" sheet, in
+  the same words, year_only_note()) says how many pieces are dated only to the year and so counted in
+  January. A separate "month not known" column was not chosen: it would break the months' time axis.
+  The totals' "Dates" give the first and last dates at their precision: "2014", not "1 January 2014",
+  when a piece of that stored date is dated only to the year (period_words()).
 - An outlet takes its own pieces and those of the outlets whose parent it is (The Hollywood Reporter's
   include Pret-a-Reporter's), as on the public list.
 - A person takes the pieces they wrote and those that mention them; several people, the pieces of any.
@@ -28,6 +35,7 @@ from editorial.admin.keys import CheckedKeyChoices
 from editorial.models import live
 from people.models import Person
 from press.models import Coverage, Outlet, Quote, Work
+from press.models.dates import DatePrecision
 
 TOP_OUTLETS = 10
 TOP_QUOTED = 10
@@ -57,11 +65,15 @@ class ReportForm(forms.Form):
     SINGLE = ("date_from", "date_to", "status")
 
     def clean(self):
-        """Django's clean(); ValidationError on a single-valued field given more than once."""
+        """Django's clean(); ValidationError on a single-valued field given more than once, and on a last
+        day before the first."""
         cleaned = super().clean()
         for name in self.SINGLE:
             if len(self.data.getlist(name)) > 1:
                 self.add_error(name, "Give this once: the address repeats it.")
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", "The last day is before the first.")
         return cleaned
 
 
@@ -136,10 +148,28 @@ class ReportFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "Choose published, drafts or all."},
     )
 
+    # Fields taking several values, whose empty values (outlet=&person=, an address emptied by hand) are
+    # dropped: an empty value chooses nothing, as if it were not there.
+    MULTIPLE = ("outlet", "kind", "stance", "person", "work")
+
     class Meta:
         model = Coverage
         fields = []
         form = ReportForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        """django-filter's FilterSet over data (a QueryDict or None), its MULTIPLE fields' empty values
+        left out."""
+        if data is not None:
+            data = data.copy()
+            for name in self.MULTIPLE:
+                if name in data:
+                    values = [value for value in data.getlist(name) if value.strip()]
+                    if values:
+                        data.setlist(name, values)
+                    else:
+                        del data[name]
+        super().__init__(data, *args, **kwargs)
 
     def filter_queryset(self, queryset):
         """The pieces the filter finds; without a status, those on the site."""
@@ -197,8 +227,11 @@ def report_figures(queryset):
 
     - totals: {"pieces", "dated", "undated", "outlets", "quotes", "people_quoted"} (ints), "first" and
       "last" (the earliest and latest stored dates, datetime.date or None);
+    - totals also "year_only" (int, the dated pieces dated only to the year), "first_words" and
+      "last_words" (str, period_words());
     - over_time: {"by": "month" or "year", "rows": [(label str, count int), ...]} every month (or year) from
       the first to the last piece, empty ones included, oldest first; by year past MONTHS_BY_MONTH months;
+      by month with pieces dated only to the year, "note": year_only_note();
     - by_outlet: [(name, count)] the TOP_OUTLETS outlets with most pieces, then "Other outlets" (the rest,
       when there is a rest); pieces naming no outlet count under "Outlet not named";
     - by_kind, by_stance: [(label, count)] every kind and stance, in the order of their choices;
@@ -208,8 +241,10 @@ def report_figures(queryset):
     over time, by speaker, and the names of the most-quoted speakers.
     """
     pieces = queryset.order_by()
+    # By precision too, so that the first and last dates are known at theirs, and the pieces dated only to
+    # the year are counted, in the same query.
     groups = list(
-        pieces.values("kind", "stance").annotate(
+        pieces.values("kind", "stance", "date_precision").annotate(
             count=Count("*"), dated=Count("date"), first=Min("date"), last=Max("date")
         )
     )
@@ -218,8 +253,11 @@ def report_figures(queryset):
         "dated": sum(group["dated"] for group in groups),
         "first": min((group["first"] for group in groups if group["first"]), default=None),
         "last": max((group["last"] for group in groups if group["last"]), default=None),
+        "year_only": sum(group["dated"] for group in groups if group["date_precision"] == DatePrecision.YEAR),
     }
     totals["undated"] = totals["pieces"] - totals["dated"]
+    totals["first_words"] = period_words(totals["first"], groups, "first")
+    totals["last_words"] = period_words(totals["last"], groups, "last")
     outlets = by_outlet(pieces, totals["pieces"])
     totals["outlets"] = outlets["count"]
     speakers = dict(
@@ -232,14 +270,41 @@ def report_figures(queryset):
     totals["quotes"] = sum(speakers.values())
     named = sorted(((count, key) for key, count in speakers.items() if key is not None), key=lambda q: -q[0])
     totals["people_quoted"] = len(named)
+    counted_over_time = over_time(pieces, totals["first"], totals["last"])
+    if counted_over_time["by"] == "month" and totals["year_only"]:
+        counted_over_time["note"] = year_only_note(totals["year_only"])
     return {
         "totals": totals,
-        "over_time": over_time(pieces, totals["first"], totals["last"]),
+        "over_time": counted_over_time,
         "by_outlet": outlets["rows"],
         "by_kind": summed(groups, "kind", Coverage.Kind.choices),
         "by_stance": summed(groups, "stance", Coverage.Stance.choices),
         "most_quoted": most_quoted(named),
     }
+
+
+def year_only_note(count):
+    """The words (str) saying that count (int) pieces dated only to the year are counted in January."""
+    if count == 1:
+        return "1 piece is dated only to the year (such as “2014” or “Fall 2014”): it is counted in January."
+    return (
+        f"{count:,} pieces are dated only to the year (such as “2014” or “Fall 2014”): they are counted in"
+        " January of their year."
+    )
+
+
+def period_words(date, groups, end):
+    """date (datetime.date or None), the first or last stored date (end: "first" or "last") of groups
+    (report_figures()'s), in the words of the least precise piece stored at it: "2014", "March 2014" or
+    "10 March 2014"; "" for None."""
+    if date is None:
+        return ""
+    precisions = {group["date_precision"] for group in groups if group[end] == date}
+    if DatePrecision.YEAR in precisions:
+        return f"{date:%Y}"
+    if DatePrecision.MONTH in precisions:
+        return f"{date:%B %Y}"
+    return f"{date:%-d %B %Y}"
 
 
 def most_quoted(named):
@@ -405,8 +470,10 @@ def report_charts(figures):
     """The charts of figures (report_figures()), in the page's order: over time, by outlet, by kind, by
     stance, most quoted."""
     period = "month" if figures["over_time"]["by"] == "month" else "year"
+    over_time_chart = column_chart("chart-over-time", f"Pieces by {period}", figures["over_time"]["rows"])
+    over_time_chart["note"] = figures["over_time"].get("note")
     return [
-        column_chart("chart-over-time", f"Pieces by {period}", figures["over_time"]["rows"]),
+        over_time_chart,
         bar_chart("chart-outlets", "Pieces by outlet", figures["by_outlet"]),
         bar_chart("chart-kinds", "Pieces by kind", figures["by_kind"]),
         bar_chart("chart-stances", "Pieces by stance", figures["by_stance"]),

@@ -311,8 +311,10 @@ def test_pdf_fetches_only_our_static_files():
 
 
 @pytest.mark.parametrize("url", [REPORT, XLSX, PDF, PRINT])
-def test_contributors_get_403(contributor_client, url):
-    assert contributor_client.get(url).status_code == 403
+def test_contributors_get_403_saying_what_to_do(contributor_client, url):
+    response = contributor_client.get(f"{url}?kind=article")
+    assert response.status_code == 403
+    assert "The coverage report is for editors: ask an editor" in response.content.decode()
 
 
 def test_the_list_links_to_the_report_for_editors_only(editor_client, contributor):
@@ -436,3 +438,132 @@ def test_hostile_filters_never_break_the_report(staff):
         assert response.status_code in (200, 400, 403)
 
     run()
+
+
+def test_a_last_day_before_the_first_is_a_form_error(editor_client):
+    for url in (REPORT, XLSX, PRINT, PDF):
+        response = editor_client.get(f"{url}?date_from=2015-01-01&date_to=2014-01-01")
+        assert response.status_code == 400
+        assert "The last day is before the first." in response.content.decode()
+    assert editor_client.get(f"{REPORT}?date_from=2014-01-01&date_to=2014-01-01").status_code == 200
+
+
+def test_empty_values_in_an_address_choose_nothing(editor_client, pieces):
+    whole = editor_client.get(REPORT).content.decode()
+    for query in ("outlet=&person=", "outlet=&outlet=&kind=&stance=&work=&person=%20", "date_from=&date_to="):
+        response = editor_client.get(f"{REPORT}?{query}")
+        assert response.status_code == 200, query
+        html = response.content.decode()
+        assert total(html, "pieces") == total(whole, "pieces")
+    guardian = Outlet.objects.get(slug=THE_GUARDIAN)
+    html = editor_client.get(f"{REPORT}?outlet=&outlet={guardian.pk}").content.decode()
+    assert chart(html, "chart-outlets").keys() <= {guardian.name, *(o.name for o in guardian.children.all())}
+
+
+def test_outlets_can_be_chosen_without_javascript(editor_client, pieces):
+    guardian = Outlet.objects.get(slug=THE_GUARDIAN)
+    director = Person.objects.get(slug=DIRECTOR)
+    html = editor_client.get(f"{REPORT}?outlet={guardian.pk}&person={director.pk}").content.decode()
+    outlets = re.search(r'<select name="outlet".*?</select>', html, re.S).group(0)
+    # Every outlet is an option of the plain <select multiple>, the chosen one selected.
+    assert outlets.count("<option") == Outlet.objects.count()
+    assert re.search(rf'<option value="{guardian.pk}" selected>', outlets)
+    people = re.search(r'<select name="person".*?</select>', html, re.S).group(0)
+    assert re.findall(r'<option value="(\d+)" selected>', people) == [str(director.pk)]
+
+
+def test_the_print_view_says_when_it_was_made_and_in_which_time_zone(editor_client):
+    from django.utils import timezone
+
+    html = editor_client.get(PRINT).content.decode()
+    zone = timezone.localtime().strftime("%Z")  # PST or PDT, the site's zone (America/Los_Angeles)
+    assert re.search(rf"First Kiss press room, \d{{1,2}} \w+ \d{{4}}, \d\d:\d\d {zone}<", html)
+
+
+def test_print_view_and_pdf_list_the_pieces_newest_first(editor_client, pieces):
+    html = editor_client.get(f"{PRINT}?status=all").content.decode()
+    listed = re.search(
+        r'<section class="report-figure report-printed-pieces".*?</section>', html, re.S
+    ).group(0)
+    headlines = [unescape(h) for h in re.findall(r'<li>[^<]*<span class="headline">([^<]*)</span>', listed)]
+    assert len(headlines) == Coverage.objects.count()
+    expected = list(Coverage.objects.values_list("headline", flat=True))  # newest first, undated last
+    assert headlines == expected
+    assert "more piece" not in listed
+    assert editor_client.get(f"{PRINT}?kind=poem").status_code == 400
+
+
+def test_print_view_lists_500_pieces_then_says_how_many_more_the_xlsx_lists(editor_client):
+    Coverage.objects.bulk_create(
+        new_piece(
+            f"many-{n}",
+            headline=f"Many {n:03}",
+            date=datetime.date(2020, 1, 1),
+            date_precision="day",
+            save=False,
+        )
+        for n in range(503)
+    )
+    found = Coverage.objects.count()
+    html = editor_client.get(f"{PRINT}?status=all").content.decode()
+    listed = re.search(
+        r'<section class="report-figure report-printed-pieces".*?</section>', html, re.S
+    ).group(0)
+    assert listed.count("<li>") == 500
+    assert re.search(rf"The newest 500 of {found} pieces\s*: date, headline", listed)
+    assert f"and {found - 500} more pieces: the XLSX lists every one." in listed
+    few = editor_client.get(f"{PDF}?kind=interview").content
+    many = editor_client.get(f"{PDF}?status=all").content
+    assert many.startswith(b"%PDF")
+    # The same HTML made the PDF: the 500 rows take pages a report of a few pieces does not.
+    assert pdf_pages(many) >= pdf_pages(few) + 5
+
+
+def pdf_pages(pdf):
+    """The page count of pdf (bytes) as its page tree gives it, its compressed streams opened."""
+    import contextlib
+    import zlib
+
+    texts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        with contextlib.suppress(zlib.error):  # a stream not compressed, or an image's
+            texts.append(zlib.decompress(stream))
+    return max(int(n) for text in texts for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", text))
+
+
+def test_pieces_dated_only_to_the_year_are_said_to_be_counted_in_january(editor_client):
+    dates = [
+        ("year-only", datetime.date(2013, 1, 1), "year", "2013"),
+        ("a-day", datetime.date(2013, 3, 10), "day", "10 March 2013"),
+        ("a-month", datetime.date(2013, 6, 1), "month", "June 2013"),
+    ]
+    Coverage.objects.bulk_create(
+        new_piece(
+            f"dated-{slug}",
+            headline=slug,
+            kind="film_series",
+            date=date,
+            date_precision=precision,
+            save=False,
+        )
+        for slug, date, precision, _ in dates
+    )
+    query = "kind=film_series&status=all&date_from=2013-01-01&date_to=2013-12-31"
+    assert Coverage.objects.filter(kind="film_series", date__year=2013).count() == 3
+    html = editor_client.get(f"{REPORT}?{query}").content.decode()
+    note = "1 piece is dated only to the year (such as “2014” or “Fall 2014”): it is counted in January."
+    over_time = re.search(r'id="chart-over-time".*?</section>', html, re.S).group(0)
+    assert unescape(over_time).count(note) == 1
+    assert chart(html, "chart-over-time")["Jan 2013"] == 1
+    # The totals' dates are at their precision: not "1 January 2013" for a piece dated "2013".
+    assert re.search(r"<th scope=\"row\">Dates</th><td>2013 to June 2013</td>", html)
+    print_html = unescape(editor_client.get(f"{PRINT}?{query}").content.decode())
+    assert note in print_html and "2013 to June 2013" in print_html
+    book = openpyxl.load_workbook(
+        io.BytesIO(b"".join(editor_client.get(f"{XLSX}?{query}").streaming_content)), read_only=True
+    )
+    figures = [row[:2] for row in book["Figures"].iter_rows(values_only=True)]
+    assert (note, 1) in figures
+    # Counted by month with no piece dated only to the year, nothing is said.
+    html = editor_client.get(f"{REPORT}?{query.replace('2013-01-01', '2013-02-01')}").content.decode()
+    assert "dated only to the year" not in html

@@ -13,6 +13,7 @@ from itertools import islice
 from urllib.parse import urlencode, urlsplit
 
 import xlsxwriter
+from django import forms
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -29,7 +30,16 @@ from editorial.admin.keys import CheckedAutocompleteSelectMultiple
 from press.models import Coverage
 from press.reports import ReportFilter, report_charts, report_figures
 
+# The 403 page's words (templates/403.html) for someone without the report permission.
+NOT_FOR_CONTRIBUTORS = (
+    "The coverage report is for editors: ask an editor to open it, or to send you its XLSX or PDF."
+)
+# Up to this many outlets, the outlet filter's <select multiple> lists them all (ListedAutocomplete), so
+# that the report is usable without JavaScript; past it, only the chosen ones, as for people.
+OUTLETS_LISTED = 200
 PIECES_PER_PAGE = 50
+# The print view and the PDF list this many pieces, newest first; the XLSX lists every one.
+PIECES_PRINTED = 500
 XLSX_BATCH = 2000
 # Up to this many pieces found, the page of them is read by their keys (see report_view()).
 FEW_PIECES = 2000
@@ -109,6 +119,16 @@ def static_only_fetcher():
     return StaticOnlyFetcher()
 
 
+class ListedAutocomplete(CheckedAutocompleteSelectMultiple):
+    """The admin's autocomplete whose <select multiple> holds every choice of its choices (a list of (key,
+    label)), not only the chosen ones: without JavaScript it is a plain multiple select; with it, Select2
+    searches as usual."""
+
+    def optgroups(self, name, value, attr=None):
+        """A plain SelectMultiple's options: every choice, the chosen ones selected."""
+        return forms.SelectMultiple.optgroups(self, name, value, attr)
+
+
 class CoverageReport:
     """For the coverage admin: report/ (admin:press_coverage_report), report.xlsx, report.pdf and
     report/print/ beside its list, and may_report / report_query in the list's context for its link."""
@@ -153,16 +173,25 @@ class CoverageReport:
 
     def report_filter(self, request):
         """The ReportFilter of request's query string, its outlet and person fields the admin's
-        autocompletes. Raises PermissionDenied without the report permission."""
+        autocompletes (the outlets all listed in it when they are at most OUTLETS_LISTED, for a browser
+        without JavaScript). Raises PermissionDenied without the report permission."""
         if not self.has_report_permission(request):
-            raise PermissionDenied
+            raise PermissionDenied(NOT_FOR_CONTRIBUTORS)
         report = ReportFilter(request.GET, queryset=Coverage.objects.all())
+        outlets = list(report.form.fields["outlet"].queryset.values_list("pk", "name")[: OUTLETS_LISTED + 1])
         for name, relation in (("outlet", "outlet"), ("person", "authors")):
             field = report.form.fields[name]
-            field.widget = CheckedAutocompleteSelectMultiple(
-                Coverage._meta.get_field(relation), self.admin_site
-            )
-            field.widget.choices = field.choices
+            if name == "outlet" and len(outlets) <= OUTLETS_LISTED:
+                field.widget = ListedAutocomplete(Coverage._meta.get_field(relation), self.admin_site)
+                field.widget.choices = outlets
+                field.help_text += (
+                    " Type to find one; without JavaScript, choose in the list (Ctrl or ⌘ for several)."
+                )
+            else:
+                field.widget = CheckedAutocompleteSelectMultiple(
+                    Coverage._meta.get_field(relation), self.admin_site
+                )
+                field.widget.choices = field.choices
         return report
 
     def report_context(self, request, report):
@@ -209,24 +238,33 @@ class CoverageReport:
         if "figures" not in context:
             return TemplateResponse(request, "admin/press/coverage/report.html", context, status=400)
         total = context["figures"]["totals"]["pieces"]
-        pieces = report.qs
-        if total <= FEW_PIECES:
-            # A filter that finds few pieces (a person's, say) is read by key first: walking the newest-first
-            # index until a page is full would read every piece before finding them.
-            pieces = Coverage.objects.filter(pk__in=list(pieces.values_list("pk", flat=True)))
-        pieces = pieces.select_related("outlet").defer("text", "search_document", "summary")
-        paginator = Paginator(pieces, PIECES_PER_PAGE)
+        paginator = Paginator(self.listed_pieces(report, total), PIECES_PER_PAGE)
         paginator.count = total  # counted already, with the figures
         context["page"] = paginator.get_page(request.GET.get("page"))
         context["pages"] = paginator
         return TemplateResponse(request, "admin/press/coverage/report.html", context)
 
+    def listed_pieces(self, report, total):
+        """The pieces report (a valid ReportFilter) finds, newest first (Coverage's ordering), with their
+        outlets and without their long text, to be sliced; total (int) is how many it finds."""
+        pieces = report.qs
+        if total <= FEW_PIECES:
+            # A filter that finds few pieces (a person's, say) is read by key first: walking the newest-first
+            # index until a page is full would read every piece before finding them.
+            pieces = Coverage.objects.filter(pk__in=list(pieces.values_list("pk", flat=True)))
+        return pieces.select_related("outlet").defer("text", "search_document", "summary")
+
     def render_print(self, request, for_pdf=False):
-        """(status, HTML str) of the print-ready report: the figures and charts, no admin chrome."""
+        """(status, HTML str) of the print-ready report: the figures and charts, then the first
+        PIECES_PRINTED pieces (newest first) and how many more the XLSX lists; no admin chrome."""
         report = self.report_filter(request)
         context = self.report_context(request, report)
         context["for_pdf"] = for_pdf
         status = 200 if "figures" in context else 400
+        if status == 200:
+            total = context["figures"]["totals"]["pieces"]
+            context["pieces"] = list(self.listed_pieces(report, total)[:PIECES_PRINTED])
+            context["more_pieces"] = total - len(context["pieces"])
         return status, render_to_string("admin/press/coverage/report_print.html", context, request=request)
 
     def report_print_view(self, request):
@@ -362,7 +400,10 @@ class CoverageReport:
             ],
         )
         period = figures["over_time"]["by"]
-        section(f"Pieces by {period}", figures["over_time"]["rows"])
+        over_time_rows = list(figures["over_time"]["rows"])
+        if note := figures["over_time"].get("note"):
+            over_time_rows.append((note, totals["year_only"]))
+        section(f"Pieces by {period}", over_time_rows)
         section("Pieces by outlet", figures["by_outlet"])
         section("Pieces by kind", figures["by_kind"])
         section("Pieces by stance", figures["by_stance"])
