@@ -4,6 +4,7 @@
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -29,14 +30,38 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 KEPT_FOR = 24 * 60 * 60
 
 
+# Uploads are kept in this subfolder of COVERAGE_IMPORT_DIR, which the app owns: the clean-up deletes only
+# files of its own naming there (UPLOAD_FILE), never anything else in a folder an operator may share.
+UPLOAD_SUBFOLDER = "coverage-uploads"
+UPLOAD_FILE = re.compile(r"^[A-Za-z0-9_-]{32}\.(data|json)$")
+
+logger = logging.getLogger(__name__)
+
+
+class UploadFolderError(OSError):
+    """The upload folder cannot be made or written (a misconfigured COVERAGE_IMPORT_DIR)."""
+
+
 def upload_folder():
-    """The folder (Path) uploads wait in between the steps, outside MEDIA_ROOT: settings.COVERAGE_IMPORT_DIR
-    (the environment's COVERAGE_IMPORT_DIR) if set, else the system's temporary folder, which the workers of
-    one machine share but several app servers do not (docs/deploy.md)."""
-    folder = Path(
+    """The folder (Path) uploads wait in between the steps, outside MEDIA_ROOT: the subfolder
+    UPLOAD_SUBFOLDER of settings.COVERAGE_IMPORT_DIR (the environment's COVERAGE_IMPORT_DIR; a relative value
+    is taken relative to BASE_DIR) if set, else of the system's temporary folder, which the workers of one
+    machine share but several app servers do not (docs/deploy.md). Made (0700) when missing.
+    Raises UploadFolderError when it cannot be made."""
+    base = Path(
         getattr(settings, "COVERAGE_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "pressroom-imports"
     )
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not base.is_absolute():
+        base = Path(settings.BASE_DIR) / base
+    folder = base / UPLOAD_SUBFOLDER
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise UploadFolderError(
+            f"The upload folder {folder} cannot be made: {error.strerror or error}"
+        ) from error
+    if not folder.is_dir():
+        raise UploadFolderError(f"The upload folder {folder} is not a folder")
     return folder
 
 
@@ -49,22 +74,43 @@ def site_identity():
     return hashlib.sha256(words.encode()).hexdigest()[:16]
 
 
+def _write_private(path, data):
+    """Writes data (bytes) to a new file at path, readable by its owner only (0600)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
+
+
 def keep_upload(data, name, user):
-    """Stores data (bytes) of the file called name for user; returns its token (str, 32 URL-safe characters).
-    Uploads older than KEPT_FOR are removed on the way."""
+    """Stores data (bytes) of the file called name for user, in files readable by the app's user only (0600);
+    returns its token (str, 32 URL-safe characters). Uploads older than KEPT_FOR are removed on the way: only
+    files named like an upload (UPLOAD_FILE) in the app's own subfolder. Raises UploadFolderError when the
+    folder cannot be made or written."""
     folder = upload_folder()
     now = time.time()
-    for old in folder.iterdir():
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        entries = []
+    for old in entries:
+        if not UPLOAD_FILE.match(old.name):
+            continue
         try:
-            if now - old.stat().st_mtime > KEPT_FOR:
+            if old.is_file() and not old.is_symlink() and now - old.stat().st_mtime > KEPT_FOR:
                 old.unlink()
         except OSError:
             pass
     token = secrets.token_urlsafe(24)
-    (folder / f"{token}.data").write_bytes(data)
-    (folder / f"{token}.json").write_text(
-        json.dumps({"name": name, "user": user.pk, "site": site_identity()})
-    )
+    try:
+        _write_private(folder / f"{token}.data", data)
+        _write_private(
+            folder / f"{token}.json",
+            json.dumps({"name": name, "user": user.pk, "site": site_identity()}).encode(),
+        )
+    except OSError as error:
+        raise UploadFolderError(
+            f"The upload folder {folder} cannot be written: {error.strerror or error}"
+        ) from error
     return token
 
 
@@ -73,8 +119,8 @@ def kept_upload(token, user):
     unknown, expired, someone else's or made on a site with another database (site_identity)."""
     if not isinstance(token, str) or not TOKEN.match(token):
         return None
-    folder = upload_folder()
     try:
+        folder = upload_folder()
         meta = json.loads((folder / f"{token}.json").read_text())
         data_path = folder / f"{token}.data"
         if (
@@ -90,9 +136,11 @@ def kept_upload(token, user):
 
 def forget_upload(token):
     """Removes the upload token (a valid token, str) once imported."""
-    for suffix in (".data", ".json"):
-        with contextlib.suppress(OSError):
-            os.remove(upload_folder() / f"{token}{suffix}")
+    with contextlib.suppress(OSError):
+        folder = upload_folder()
+        for suffix in (".data", ".json"):
+            with contextlib.suppress(OSError):
+                os.remove(folder / f"{token}{suffix}")
 
 
 class UploadForm(forms.Form):
@@ -232,7 +280,17 @@ class CoverageImport:
         if request.method == "POST":
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
-                token = keep_upload(form.data_bytes, form.cleaned_data["spreadsheet"].name, request.user)
+                try:
+                    token = keep_upload(form.data_bytes, form.cleaned_data["spreadsheet"].name, request.user)
+                except UploadFolderError as error:
+                    logger.error("Coverage import: %s (COVERAGE_IMPORT_DIR)", error)
+                    form.add_error(
+                        None,
+                        "The server cannot keep the upload: its folder for imports (COVERAGE_IMPORT_DIR) "
+                        "cannot be made or written. Ask whoever runs the server to fix that setting; "
+                        "nothing was imported.",
+                    )
+                    return self._render(request, "upload", {**context, "form": form}, status=400)
                 return HttpResponseRedirect(
                     f"{reverse('admin:press_coverage_import_map')}?{urlencode({'file': token})}"
                 )

@@ -1,0 +1,86 @@
+"""Reading the files of an import safely, second round (the hostile test of issue 16 after its fixes,
+/work/notes/attack16b.md): where uploads wait and what the clean-up may delete, merged-cell bombs, and which
+separator a CSV uses."""
+
+import io
+import os
+import stat
+import time
+import zipfile
+
+import pytest
+
+from press import importing
+from tests.test_import import (  # noqa: F401 (_uploads_in_tmp: the same fixture)
+    UPLOAD,
+    _uploads_in_tmp,
+    csv_file,
+    upload,
+    xlsx_file,
+)
+
+DAY = 24 * 60 * 60
+
+
+def _upload_files(folder):
+    return sorted(path for path in (folder / "coverage-uploads").iterdir())
+
+
+def test_the_clean_up_deletes_only_old_uploads_of_its_own(editor_client, settings, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    settings.COVERAGE_IMPORT_DIR = shared
+    backup = shared / "backup.sql"
+    backup.write_text("precious")
+    stale = time.time() - 3 * DAY
+    os.utime(backup, (stale, stale))
+    upload(editor_client, csv_file([["Headline"], ["One"]]))
+    inside = shared / "coverage-uploads"
+    stranger = inside / "notes.txt"
+    stranger.write_text("someone's")
+    os.utime(stranger, (stale, stale))
+    for old in _upload_files(shared):
+        os.utime(old, (stale, stale))
+    upload(editor_client, csv_file([["Headline"], ["Two"]]))
+    assert backup.read_text() == "precious"
+    assert stranger.read_text() == "someone's"
+    kept = [path for path in _upload_files(shared) if path.suffix in (".data", ".json")]
+    # The old upload went, the new one stays: one .data and one .json.
+    assert len(kept) == 2
+    assert all(time.time() - path.stat().st_mtime < DAY for path in kept)
+
+
+def test_uploads_are_readable_by_their_owner_only(editor_client, settings, tmp_path):
+    settings.COVERAGE_IMPORT_DIR = tmp_path / "exists"
+    (tmp_path / "exists").mkdir()
+    upload(editor_client, csv_file([["Headline"], ["One"]]))
+    modes = {stat.S_IMODE(path.stat().st_mode) for path in _upload_files(tmp_path / "exists")}
+    assert modes == {0o600}
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "/proc/nope", "read-only"])
+def test_an_upload_folder_that_cannot_be_made_is_said_on_the_upload_page(
+    editor_client, settings, tmp_path, where, caplog
+):
+    if where == "under-a-file":
+        (tmp_path / "afile").write_text("x")
+        settings.COVERAGE_IMPORT_DIR = tmp_path / "afile" / "sub"
+    elif where == "read-only":
+        if os.geteuid() == 0:
+            pytest.skip("root writes anywhere")
+        (tmp_path / "locked").mkdir(mode=0o500)
+        settings.COVERAGE_IMPORT_DIR = tmp_path / "locked"
+    else:
+        settings.COVERAGE_IMPORT_DIR = where
+    response = editor_client.post(UPLOAD, {"spreadsheet": csv_file([["Headline"], ["One"]])})
+    assert response.status_code == 400
+    assert "COVERAGE_IMPORT_DIR" in response.content.decode()
+    assert "cannot be made or written" in response.content.decode()
+    assert any("COVERAGE_IMPORT_DIR" in record.getMessage() for record in caplog.records)
+
+
+def test_a_relative_upload_folder_is_taken_from_the_project_folder(editor_client, settings, tmp_path):
+    settings.BASE_DIR = tmp_path
+    settings.COVERAGE_IMPORT_DIR = "var/imports"
+    upload(editor_client, csv_file([["Headline"], ["One"]]))
+    assert _upload_files(tmp_path / "var" / "imports")
