@@ -385,12 +385,15 @@ def _quoted(names):
 
 
 MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})\"")
+# A sheet's merged ranges read at most: more is refused (a sheet of coverage has a few; thousands are a bomb).
+MAX_MERGED_RANGES = 1000
 
 
 def _merged_ranges(archive, path):
     """The merged ranges ("B2:B3", str) of the sheet at path in archive (an open zipfile.ZipFile). openpyxl's
     read-only sheets do not give them; they follow the rows in the sheet's XML, so the XML is streamed (its
-    unpacked size is capped by MAX_UNPACKED_BYTES) and only its tail from <mergeCells on is kept."""
+    unpacked size is capped by MAX_UNPACKED_BYTES) and only its tail from <mergeCells on is kept.
+    Raises ImportFileError for more than MAX_MERGED_RANGES ranges."""
     tail, found = b"", False
     with archive.open(path.lstrip("/")) as source:
         while chunk := source.read(1024 * 1024):
@@ -401,7 +404,17 @@ def _merged_ranges(archive, path):
             at = tail.find(b"mergeCells")
             if at >= 0:
                 tail, found = tail[at:], True
-    return [ref.decode() for ref in MERGE_CELL.findall(tail)] if found else []
+    if not found:
+        return []
+    merged = []
+    for match in MERGE_CELL.finditer(tail):
+        if len(merged) == MAX_MERGED_RANGES:
+            raise ImportFileError(
+                f"This sheet has more than {MAX_MERGED_RANGES:,} merged ranges: "
+                "unmerge the cells and save it again."
+            )
+        merged.append(match.group(1).decode())
+    return merged
 
 
 def _column_index(letters):
@@ -413,20 +426,33 @@ def _column_index(letters):
 
 def _spread_merged(rows, merged):
     """Gives the value of each merged range's first cell to every cell of the range, within the rows read
-    (a range past them is not grown: a merge of a whole column must not make a million rows)."""
+    (a range past them is not grown: a merge of a whole column must not make a million rows). Ranges that
+    Excel writes never overlap, so the cells written are at most those of the rows read: ranges whose cells
+    add up to more overlap, and are refused (ImportFileError) before any is spread, which keeps the work
+    linear in the sheet's cells whatever the number of ranges."""
     width = max((len(row) for row in rows), default=0)
-    for ref in merged:
+    boxes = []
+    for ref in dict.fromkeys(merged):
         first, last = ref.split(":")
         (col1, row1), (col2, row2) = (re.match(r"([A-Z]+)(\d+)", end).groups() for end in (first, last))
         top, bottom = int(row1) - 1, min(int(row2) - 1, len(rows) - 1)
         left, right = _column_index(col1), min(_column_index(col2), width - 1)
-        if top >= len(rows) or left >= len(rows[top]):
+        if top >= len(rows) or left >= len(rows[top]) or bottom < top or right < left:
             continue
+        boxes.append((ref, top, bottom, left, right))
+    if (
+        sum((bottom - top + 1) * (right - left + 1) for _, top, bottom, left, right in boxes)
+        > len(rows) * width
+    ):
+        raise ImportFileError(
+            "The merged ranges of this sheet overlap (Excel never saves them so): "
+            "unmerge the cells and save it again."
+        )
+    for _, top, bottom, left, right in boxes:
         value = rows[top][left]
         for row in rows[top : bottom + 1]:
             row.extend([""] * (right + 1 - len(row)))
-            for column in range(left, right + 1):
-                row[column] = value
+            row[left : right + 1] = [value] * (right + 1 - left)
 
 
 def _cell_text(value):

@@ -9,6 +9,7 @@ import time
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from press import importing
 from tests.test_import import (  # noqa: F401 (_uploads_in_tmp: the same fixture)
@@ -84,3 +85,45 @@ def test_a_relative_upload_folder_is_taken_from_the_project_folder(editor_client
     settings.COVERAGE_IMPORT_DIR = "var/imports"
     upload(editor_client, csv_file([["Headline"], ["One"]]))
     assert _upload_files(tmp_path / "var" / "imports")
+
+
+def merged_bomb(rows, refs):
+    """XLSX bytes of rows (lists of str, the first the headers) whose sheet XML lists the merged ranges refs
+    (str), repeats and overlaps included, as a forged file would."""
+    plain = xlsx_file(rows).read()
+    merges = f'<mergeCells count="{len(refs)}">'.encode()
+    merges += b"".join(f'<mergeCell ref="{ref}"/>'.encode() for ref in refs) + b"</mergeCells>"
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as forged,
+    ):
+        for member in source.infolist():
+            content = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</sheetData>", b"</sheetData>" + merges, 1)
+            forged.writestr(member.filename, content)
+    return out.getvalue()
+
+
+ROWS = [["Headline", "Outlet", "Notes"]] + [[f"Piece {n}", "The Guardian", ""] for n in range(1, 51)]
+
+
+def test_more_merged_ranges_than_the_cap_are_refused_in_words(editor_client):
+    refs = [f"B{n}:C{n}" for n in range(2, 2 + importing.MAX_MERGED_RANGES + 1)]
+    response = editor_client.post(
+        UPLOAD, {"spreadsheet": SimpleUploadedFile("bomb.xlsx", merged_bomb(ROWS, refs))}
+    )
+    assert response.status_code == 400
+    assert "more than 1,000 merged ranges: unmerge the cells and save it again" in response.content.decode()
+
+
+def test_a_range_repeated_up_to_the_cap_is_spread_once():
+    dataset = importing.read_table(merged_bomb(ROWS, ["B2:C51"] * importing.MAX_MERGED_RANGES))
+    assert {tuple(row[1:]) for row in dataset} == {("The Guardian", "The Guardian")}
+
+
+def test_overlapping_merged_ranges_are_refused_in_words():
+    refs = [f"A2:C{51 - n}" for n in range(40)]
+    with pytest.raises(importing.ImportFileError, match="merged ranges of this sheet overlap"):
+        importing.read_table(merged_bomb(ROWS, refs))
