@@ -240,19 +240,37 @@ def _formula(cell_name, value):
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
+# The lines _separator judges by: the header and up to this many rows below it.
+SEPARATOR_SAMPLE_ROWS = 20
+# On a tie, the rarer a character is inside text, the likelier it is the separator.
+SEPARATOR_PRIORITY = {",": 0, ";": 1, "\t": 2}
+
+
 def _separator(text):
-    """The separator (",", ";" or a tab) that splits the first row of text into the most cells; a comma on a
-    tie. Judged on the header row alone: a cell of the rows below may hold any of them."""
-    counts = {}
+    """The separator (",", ";" or a tab) of the CSV text (str), decided by consistency: each candidate splits
+    the header into its count of cells (more than one, or it is not a candidate), and the one under which
+    most of the first lines (the header and up to SEPARATOR_SAMPLE_ROWS rows, blank lines left out) have that
+    same count wins; a tie goes to a tab, then a semicolon, then a comma. A header cell may hold another
+    candidate ("Date (Mon, D, YYYY)" in a tab file, "Notes (a; b)" in a comma file): the rows below tell.
+    No candidate (a one-column file): a comma."""
+    sample = text[:65_536]
+    best, best_key = ",", None
     for separator in SEPARATORS:
+        counts = []
         try:
-            counts[separator] = len(
-                next(csv.reader(io.StringIO(text[:65_536], newline=""), delimiter=separator), [])
-            )
+            for record in csv.reader(io.StringIO(sample, newline=""), delimiter=separator):
+                if record:
+                    counts.append(len(record))
+                if len(counts) > SEPARATOR_SAMPLE_ROWS:
+                    break
         except csv.Error:
-            counts[separator] = 0
-    best = max(counts.values())
-    return "," if counts[","] == best else max(counts, key=counts.get)
+            pass
+        if not counts or counts[0] < 2:
+            continue
+        key = (sum(count == counts[0] for count in counts), SEPARATOR_PRIORITY[separator])
+        if best_key is None or key > best_key:
+            best, best_key = separator, key
+    return best
 
 
 def _csv_rows(data, max_rows):
@@ -487,6 +505,12 @@ def _dataset(rows, max_rows):
         if not header:
             raise ImportFileError(
                 f"Column {column_letter(index)} has no header: give every column a header in the first row."
+            )
+        if "\t" in header:
+            raise ImportFileError(
+                f"The header of column {column_letter(index)} (“{HEADER_CONTROL.sub(' ', header)}”) holds a "
+                "tab: is the file separated by tabs? Save it again as CSV (separated by commas, semicolons "
+                "or tabs, the same on every line) and upload again."
             )
         if HEADER_CONTROL.search(header):
             shown = HEADER_CONTROL.sub("", header)

@@ -16,6 +16,7 @@ from tests.test_import import (  # noqa: F401 (_uploads_in_tmp: the same fixture
     UPLOAD,
     _uploads_in_tmp,
     csv_file,
+    preview,
     upload,
     xlsx_file,
 )
@@ -127,3 +128,39 @@ def test_overlapping_merged_ranges_are_refused_in_words():
     refs = [f"A2:C{51 - n}" for n in range(40)]
     with pytest.raises(importing.ImportFileError, match="merged ranges of this sheet overlap"):
         importing.read_table(merged_bomb(ROWS, refs))
+
+
+def test_a_tab_file_whose_header_holds_commas_is_read_as_tab_separated(editor_client):
+    text = "Headline\tDate (Mon, D, YYYY)\tOutlet\nTab piece\tMarch 10, 2014\tThe Guardian\n"
+    token, mapping = upload(editor_client, SimpleUploadedFile("coverage.csv", text.encode()))
+    response = preview(editor_client, token, mapping)
+    assert [row.headline for row in response.context["plan"].rows] == ["Tab piece"]
+    assert any("separated by tabs" in str(message) for message in response.context["messages"])
+    dataset = importing.read_table(text.encode())
+    assert dataset.headers == ["Headline", "Date (Mon, D, YYYY)", "Outlet"]
+    assert list(dataset[0]) == ["Tab piece", "March 10, 2014", "The Guardian"]
+
+
+def test_a_comma_file_whose_header_holds_semicolons_stays_comma_separated():
+    dataset = importing.read_table(
+        b"Headline,Outlet,Notes (a; b; c; d)\nOne,The Guardian,x\nTwo,The Times,y\n"
+    )
+    assert dataset.headers == ["Headline", "Outlet", "Notes (a; b; c; d)"]
+    assert dataset.reading_notes == []
+    assert list(dataset[1]) == ["Two", "The Times", "y"]
+
+
+def test_a_semicolon_file_whose_cells_hold_commas_is_read_as_semicolon_separated():
+    dataset = importing.read_table(b"Headline;Date, place\nOne, again;May 3, 2014\n")
+    assert dataset.headers == ["Headline", "Date, place"]
+    assert list(dataset[0]) == ["One, again", "May 3, 2014"]
+
+
+def test_a_header_cell_holding_a_tab_asks_whether_the_file_is_tab_separated(editor_client):
+    data = b'Headline,"Out\tlet"\nOne,The Guardian\n'
+    response = editor_client.post(UPLOAD, {"spreadsheet": SimpleUploadedFile("coverage.csv", data)})
+    assert response.status_code == 400
+    error = response.context["form"].errors["spreadsheet"][0]
+    assert "The header of column B" in error
+    assert "holds a tab: is the file separated by tabs?" in error
+    assert "control character" not in error
