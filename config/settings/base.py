@@ -195,8 +195,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
 # Without a shared cache, the processes of one machine agree on the content version through this file.
 PAGE_CACHE_VERSION_FILE = Path(os.environ.get("PAGE_CACHE_VERSION_FILE", VAR_DIR / "page-cache-version"))
 # Where an admin import's upload waits between its steps (press.admin.imports); empty: the system's temporary
-# folder, which only one machine's workers share. Several app servers need one shared folder. Uploads go to its
-# subfolder coverage-uploads/; a relative path is taken from BASE_DIR.
+# folder, which only one machine's workers share. Several app servers need one shared folder. Uploads go
+# to its subfolder coverage-uploads/; a relative path is taken from BASE_DIR.
 COVERAGE_IMPORT_DIR = os.environ.get("COVERAGE_IMPORT_DIR", "")
 
 # Security headers, on every response.
