@@ -648,6 +648,7 @@ class PlannedRow:
     errors: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     changes: list = field(default_factory=list)
+    renamed: dict = field(default_factory=dict)
 
     @property
     def status(self):
@@ -689,6 +690,13 @@ class ImportPlan:
     rows: list
     new_outlets: list
     new_people: list
+    written_as: dict = field(default_factory=dict)
+
+    @property
+    def new_people_shown(self):
+        """(name as it will be stored, name as the file wrote it or "") str pairs of new_people: a "Last,
+        First" name is added as "First Last"."""
+        return [(name, self.written_as.get(name.casefold(), "")) for name in self.new_people]
 
     def count(self, action):
         """How many rows have action (an Action)."""
@@ -796,6 +804,13 @@ def _person(people, name):
     return name
 
 
+def _same_person(one, other):
+    """Whether one and other (a Person or a name to add, str) are the same person."""
+    if isinstance(one, str) or isinstance(other, str):
+        return isinstance(one, str) and isinstance(other, str) and one.casefold() == other.casefold()
+    return one.pk == other.pk
+
+
 def _choice(choices, cell, field_label):
     """The stored value of a TextChoices for cell (its value or its label, any case), or ValueError."""
     wanted = cell.strip().casefold()
@@ -852,7 +867,7 @@ def plan(dataset, mapping, user, *, file_name=""):
     may_add_outlets = user is None or user.has_perm("press.add_outlet")
     may_add_people = user is None or user.has_perm("people.add_person")
     outlets, people, places = _Lookup(Outlet), _Lookup(Person), _Lookup(Place)
-    rows, new_outlets, new_people = [], {}, {}
+    rows, new_outlets, new_people, written_as = [], {}, {}, {}
     seen_urls, seen_titles = {}, {}
     records = [
         (number, record)
@@ -895,6 +910,8 @@ def plan(dataset, mapping, user, *, file_name=""):
                     planned.errors.append(f"“{name}” is not in the press room, and you may not add people.")
                 else:
                     new_people.setdefault(name.casefold(), name)
+                    if name.casefold() in planned.renamed:
+                        written_as.setdefault(name.casefold(), planned.renamed[name.casefold()])
             if planned.errors:
                 planned.action = Action.ERROR
     # A name proposed only by rows that turned out to be errors is not made.
@@ -911,6 +928,7 @@ def plan(dataset, mapping, user, *, file_name=""):
         rows=rows,
         new_outlets=[name for key, name in new_outlets.items() if key in used_outlets],
         new_people=[name for key, name in new_people.items() if key in used_people],
+        written_as=written_as,
     )
 
 
@@ -1079,7 +1097,15 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
             if not any(character.isalpha() for character in name):
                 errors.append(f"{FIELDS[key]}: “{name}” is not a name (it has no letter).")
                 continue
-            target.append(_person(people, name))
+            person = _person(people, name)
+            if isinstance(person, str) and (forms := _name_forms(name))[-1] != name:
+                # A new person is stored as the press room writes names: "First Last".
+                person = forms[-1]
+                planned.notes.append(f"{FIELDS[key]}: “{name}” is new: added as “{person}”.")
+                planned.renamed.setdefault(person.casefold(), name)
+            # "John Newman" and "Newman, John" are one person: linked once.
+            if not any(_same_person(person, known) for known in target):
+                target.append(person)
     for name in split_names(row.get("mentioned_places", "")):
         if place := places.get(name):
             planned.places.append(place)
