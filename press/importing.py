@@ -804,6 +804,13 @@ def _person(people, name):
     return name
 
 
+def _turnable(name):
+    """Whether name (str, "Last, First") reads surely as a last name then a first: one side is one word
+    ("van Gogh, Vincent", "Smith, John Paul"); "Bob Smith, Alice Jones" is two people, kept as written."""
+    last, _, first = name.partition(",")
+    return len(last.split()) == 1 or len(first.split()) == 1
+
+
 def _same_person(one, other):
     """Whether one and other (a Person or a name to add, str) are the same person."""
     if isinstance(one, str) or isinstance(other, str):
@@ -976,6 +983,9 @@ def _existing_pieces(cells, outlets):
     return by_url, by_title
 
 
+# A date is written whole: its day, its precision and its wording (cleared when the cell was a plain day).
+DATE_FIELDS = ("date", "date_precision", "date_wording")
+
 # The fields of a piece a row may change (the outlet and the relations are compared apart).
 COMPARED = ("headline", "url", "summary", "text", "kind", "stance", "date", "date_precision", "date_wording")
 
@@ -989,8 +999,14 @@ def _changes(planned, target):
     """What updating target (a stored Coverage from _existing_pieces) with planned changes: a list of
     (field in words, stored value, new value) str triples, long texts shortened; [] when nothing would."""
     changes = []
+    dated = {name: planned.values[name] for name in DATE_FIELDS if name in planned.values}
+    if dated and any(getattr(target, name) != value for name, value in dated.items()):
+        # The wording is part of the date: "2014" after "Fall 2014" clears it, a change shown as the date.
+        changes.append(
+            (MODEL_FIELD_WORDS["date"], target.date_display, Coverage(**dated).date_display or "(empty)")
+        )
     for name, value in planned.values.items():
-        if name != "headline" and value in ("", None):
+        if name in DATE_FIELDS or (name != "headline" and value in ("", None)):
             continue
         stored = getattr(target, name)
         # The same link written another way (www., http, a trailing slash) is not a change worth a version.
@@ -1098,7 +1114,7 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
                 errors.append(f"{FIELDS[key]}: “{name}” is not a name (it has no letter).")
                 continue
             person = _person(people, name)
-            if isinstance(person, str) and (forms := _name_forms(name))[-1] != name:
+            if isinstance(person, str) and (forms := _name_forms(name))[-1] != name and _turnable(name):
                 # A new person is stored as the press room writes names: "First Last".
                 person = forms[-1]
                 planned.notes.append(f"{FIELDS[key]}: “{name}” is new: added as “{person}”.")
@@ -1124,6 +1140,16 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
     if target is not None:
         planned.target = target
         how = "the same URL" if url and by_url.get(url) is target else "the same outlet and headline"
+        if "date_precision" in values and values["date"] is None:
+            # "Tuesday" gives no date: the stored one stays whole (a date without its precision is refused).
+            words = values["date_wording"]
+            for name in DATE_FIELDS:
+                del values[name]
+            planned.notes = [note for note in planned.notes if not note.startswith("No date found")]
+            planned.notes.append(
+                f"Date: no date found in “{words}”: the stored date "
+                f"({target.date_display or 'none'}) is kept."
+            )
         if target.status == PublicationStatus.PUBLISHED:
             planned.action = Action.SKIP
             planned.notes.append(
@@ -1185,6 +1211,19 @@ def _field_errors(planned):
             f"{MODEL_FIELD_WORDS.get(name, name)}: {' '.join(messages)}"
             for name, messages in error.message_dict.items()
         ]
+    # The date as it will be stored, the stored parts kept where the row gives none: the database's checks
+    # (press.models.dates), told here in Python so the preview costs no query per row.
+    stored = planned.target
+    day, precision = (
+        planned.values.get(name, getattr(stored, name, None)) for name in ("date", "date_precision")
+    )
+    if precision is not None:
+        if (precision == DatePrecision.UNKNOWN) != (day is None):
+            return ["Date as published: give a date, or none at all with its precision “not given”."]
+        if precision == DatePrecision.MONTH and day.day != 1:
+            return ["Date as published: a date known only to the month is stored as the 1st of that month."]
+        if precision == DatePrecision.YEAR and (day.month, day.day) != (1, 1):
+            return ["Date as published: a date known only to the year is stored as 1 January of that year."]
     return []
 
 
@@ -1400,7 +1439,7 @@ def _update_pieces(rows, user, made, made_people):
             headline = piece.headline if piece else row.target.headline
             raise ValidationError(f"“{headline}” is no longer a draft since the preview")
         for name, value in row.values.items():
-            if name == "headline" or value not in ("", None):
+            if name == "headline" or name in DATE_FIELDS or value not in ("", None):
                 setattr(piece, name, value)
                 names.add(name)
         outlet = made[row.outlet.casefold()] if isinstance(row.outlet, str) else row.outlet

@@ -2,6 +2,7 @@
 findings 3, 4, 5 and 7): people linked once, dates with their wording, no update making two pieces one,
 URLs found however they are written."""
 
+import datetime
 
 import pytest
 
@@ -48,3 +49,50 @@ def test_two_names_of_one_stored_person_link_them_once(editor_client, db):
     assert confirm(editor_client, token, mapping, response).status_code == 302
     piece = Coverage.objects.get(headline="DupAuth 1")
     assert list(piece.authors.values_list("name", flat=True)) == ["Stuart Heritage"]
+
+
+DATED = ["Headline", "Outlet", "Date", "URL"]
+
+
+def _stored_dates():
+    return {
+        piece.headline: (piece.date, piece.date_precision, piece.date_wording)
+        for piece in Coverage.objects.filter(headline__startswith="DW ")
+    }
+
+
+def test_a_new_date_replaces_the_stored_wording_and_the_preview_shows_it(editor_client, db):
+    rows = [DATED, ["DW 1", "The Guardian", "May 2014", "https://dw.example/1"]]
+    rows.append(["DW 2", "The Guardian", "Fall 2014", "https://dw.example/2"])
+    token, mapping, response = _import(editor_client, rows)
+    assert confirm(editor_client, token, mapping, response).status_code == 302
+    rows = [DATED, ["DW 1", "The Guardian", "2014-05-10", "https://dw.example/1"]]
+    rows.append(["DW 2", "The Guardian", "2014", "https://dw.example/2"])
+    token, mapping, response = _import(editor_client, rows)
+    assert rows_of(response) == [(2, "Will be updated"), (3, "Will be updated")]
+    changes = [row.changes for row in response.context["plan"].rows]
+    assert changes[0][0][0] == "Date as published" and "May 2014" in changes[0][0][1]
+    assert changes[0][0][2] == "10 May 2014"
+    assert changes[1][0][0] == "Date as published" and "Fall 2014" in changes[1][0][1]
+    assert "Fall 2014" not in changes[1][0][2]
+    assert "What confirming overwrites" in response.content.decode()
+    assert confirm(editor_client, token, mapping, response).status_code == 302
+    assert _stored_dates() == {
+        "DW 1": (datetime.date(2014, 5, 10), "day", ""),
+        "DW 2": (datetime.date(2014, 1, 1), "year", ""),
+    }
+
+
+def test_a_date_cell_without_a_date_keeps_the_stored_date_of_an_update(editor_client, db):
+    rows = [DATED, ["DW 1", "The Guardian", "May 2014", "https://dw.example/1"]]
+    token, mapping, response = _import(editor_client, rows)
+    assert confirm(editor_client, token, mapping, response).status_code == 302
+    rows = [["Headline", "Outlet", "Date", "URL", "Summary"]]
+    rows.append(["DW 1", "The Guardian", "Tuesday", "https://dw.example/1", "New words."])
+    token, mapping, response = _import(editor_client, rows)
+    assert rows_of(response) == [(2, "Will be updated")]
+    [notes] = [row.notes for row in response.context["plan"].rows]
+    assert any("no date found in “Tuesday”" in note and "is kept" in note for note in notes)
+    assert confirm(editor_client, token, mapping, response).status_code == 302
+    assert _stored_dates() == {"DW 1": (datetime.date(2014, 5, 1), "month", "May 2014")}
+    assert Coverage.objects.get(headline="DW 1").summary == "New words."
