@@ -764,16 +764,16 @@ def normalised_url(url):
     return urlunsplit(("", host, path, parts.query, "")).lstrip("/")
 
 
-def _url_variants(url):
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    path = parts.path.rstrip("/")
-    return {
-        urlunsplit((scheme, prefix + host, path + slash, parts.query, ""))
-        for scheme in ("http", "https")
-        for prefix in ("", "www.")
-        for slash in ("", "/")
-    } | {url.strip()}
+def _url_hosts(urls):
+    """A condition (Q) finding every stored piece whose URL may have the normalised_url of one of urls
+    (str): those naming its host, any case, with or without "www.", a scheme, a fragment or a trailing
+    slash; compare normalised_url() of what it finds. One clause per distinct host; matches nothing for
+    no URL."""
+    hosts = {normalised_url(url).split("/")[0] for url in urls if url.strip()} - {""}
+    condition = Q(pk__in=[])
+    for host in sorted(hosts):
+        condition |= Q(url__icontains=host)
+    return condition
 
 
 def split_names(cell):
@@ -945,15 +945,13 @@ def _existing_pieces(cells, outlets):
     cells = [
         (number, row) for number, row in cells if not any(NOT_IN_XML.search(cell) for cell in row.values())
     ]
-    urls = {
-        variant for _, row in cells if row.get("url", "").strip() for variant in _url_variants(row["url"])
-    }
+    urls = {row["url"] for _, row in cells if row.get("url", "").strip()}
     titles = set()
     for _, row in cells:
         outlet = outlets.get(" ".join(row.get("outlet", "").split()))
         if outlet and row.get("headline", "").strip():
             titles.add((outlet.pk, " ".join(row["headline"].split()).lower()))
-    condition = Q(url__in=urls) if urls else Q(pk__in=[])
+    condition = _url_hosts(urls)
     if titles:
         condition |= Q(outlet__in={pk for pk, _ in titles}, lowered__in={headline for _, headline in titles})
     by_url, by_title = {}, {}
@@ -1163,6 +1161,12 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
                 f"“{target.headline}” ({how}) is {target.get_status_display().lower()}: an import "
                 "changes only drafts; change it in its form."
             )
+        elif double := _double_made(planned, target, url, by_url, by_title):
+            same = "URL" if double is by_url.get(url) else "outlet and headline"
+            errors.append(
+                f"Updating the draft “{target.headline}” ({how}) would make it the same piece as "
+                f"“{double.headline}” (the same {same}): correct the row, or change one of them in its form."
+            )
         elif not (changes := _changes(planned, target)):
             planned.action = Action.UNCHANGED
             planned.notes.append(f"Same as the stored draft “{target.headline}” ({how}): nothing to write.")
@@ -1181,6 +1185,20 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
     if errors:
         planned.action = Action.ERROR
     return planned
+
+
+def _double_made(planned, target, url, by_url, by_title):
+    """Another stored piece (Coverage) that updating target with planned would double (same normalised URL,
+    or same outlet and headline ignoring case), else None: among the pieces the batch read (the row's URL,
+    or its outlet and headline)."""
+    outlet_pk = getattr(planned.outlet, "pk", None) if planned.outlet is not None else target.outlet_id
+    for other in (
+        url and by_url.get(url),
+        outlet_pk and by_title.get((outlet_pk, planned.headline.casefold())),
+    ):
+        if other and other.pk != target.pk:
+            return other
+    return None
 
 
 MODEL_FIELD_WORDS = {
@@ -1325,7 +1343,7 @@ def _double_of(added):
         batch = added[start : start + 500]
         urls = {normalised_url(piece.url) for piece in batch if piece.url}
         titles = {(piece.outlet_id, piece.headline.casefold()) for piece in batch if piece.outlet_id}
-        condition = Q(url__in={v for piece in batch if piece.url for v in _url_variants(piece.url)})
+        condition = _url_hosts(piece.url for piece in batch if piece.url)
         if titles:
             condition |= Q(
                 outlet__in={pk for pk, _ in titles}, lowered__in={piece.headline.lower() for piece in batch}

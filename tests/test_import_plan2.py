@@ -6,8 +6,10 @@ import datetime
 
 import pytest
 
+from editorial.models import PublicationStatus
 from people.models import Person
-from press.models import Coverage
+from press.models import Coverage, Outlet
+from tests.story import new_piece
 from tests.test_import import confirm, csv_file, preview, rows_of, upload
 
 
@@ -96,3 +98,55 @@ def test_a_date_cell_without_a_date_keeps_the_stored_date_of_an_update(editor_cl
     assert confirm(editor_client, token, mapping, response).status_code == 302
     assert _stored_dates() == {"DW 1": (datetime.date(2014, 5, 1), "month", "May 2014")}
     assert Coverage.objects.get(headline="DW 1").summary == "New words."
+
+
+def test_an_update_that_would_double_another_piece_is_an_error_of_its_row(editor_client, db):
+    style = Outlet.objects.get(slug="the-guardian")
+    new_piece("ws-1", headline="WS 1", url="https://ws.example/Path#a", status=PublicationStatus.DRAFT)
+    new_piece(
+        "fashion-week",
+        headline="Fall 2014 Fashion Week film series",
+        outlet=style,
+        status=PublicationStatus.PUBLISHED,
+        published_at=datetime.datetime(2014, 9, 1, tzinfo=datetime.UTC),
+    )
+    rows = [
+        ["Headline", "Outlet", "URL"],
+        ["Fall 2014 Fashion Week film series", style.name, "https://ws.example/Path#a"],
+    ]
+    token, mapping, response = _import(editor_client, rows)
+    assert rows_of(response) == [(2, "Not imported: error")]
+    [errors] = [row.errors for row in response.context["plan"].rows]
+    assert "would make it the same piece as “Fall 2014 Fashion Week film series”" in errors[0]
+    assert Coverage.objects.get(slug="ws-1").headline == "WS 1"
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "https://ws.example/Path#a",
+        "http://WWW.WS.Example/Path/",
+        "HTTPS://ws.EXAMPLE/Path",
+        "ws.example/Path",
+    ],
+)
+def test_a_url_written_another_way_finds_the_stored_piece(
+    editor_client, db, stored, django_assert_max_num_queries
+):
+    new_piece("ws-1", headline="WS 1", url=stored, status=PublicationStatus.DRAFT)
+    rows = [["Headline", "Outlet", "URL"], ["Frag new piece", "The Guardian", "https://ws.example/Path"]]
+    token, mapping, response = _import(editor_client, rows)
+    assert rows_of(response) == [(2, "Will be updated")]
+    assert confirm(editor_client, token, mapping, response).status_code == 302
+    assert Coverage.objects.filter(url__icontains="ws.example").count() == 1
+    assert Coverage.objects.get(slug="ws-1").headline == "Frag new piece"
+
+
+def test_the_write_time_check_finds_a_double_stored_with_a_fragment(editor_client, db):
+    rows = [["Headline", "Outlet", "URL"], ["Frag new piece", "The Guardian", "https://ws.example/Path"]]
+    token, mapping, response = _import(editor_client, rows)
+    assert rows_of(response) == [(2, "Will be added (draft)")]
+    new_piece("ws-1", headline="WS 1", url="https://WS.example/Path#a", status=PublicationStatus.DRAFT)
+    response = confirm(editor_client, token, mapping, response)
+    assert response.status_code in (200, 409)
+    assert not Coverage.objects.filter(headline="Frag new piece").exists()
