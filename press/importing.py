@@ -1138,8 +1138,9 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
     if target is not None:
         planned.target = target
         how = "the same URL" if url and by_url.get(url) is target else "the same outlet and headline"
-        if "date_precision" in values and values["date"] is None:
-            # "Tuesday" gives no date: the stored one stays whole (a date without its precision is refused).
+        if "date_precision" in values and values["date"] is None and target.date is not None:
+            # "Tuesday" gives no date: the stored one stays whole (a date without its precision is refused);
+            # a draft without a date takes the words.
             words = values["date_wording"]
             for name in DATE_FIELDS:
                 del values[name]
