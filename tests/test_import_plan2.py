@@ -142,11 +142,15 @@ def test_a_url_written_another_way_finds_the_stored_piece(
     assert Coverage.objects.get(slug="ws-1").headline == "Frag new piece"
 
 
-def test_the_write_time_check_finds_a_double_stored_with_a_fragment(editor_client, db):
+@pytest.mark.parametrize("stored", ["https://WS.example/Path#a", "http://www.ws.example/Path/"])
+def test_the_write_time_check_finds_a_double_written_another_way(editor_client, db, monkeypatch, stored):
+    from tests.test_import_plan import _saved_meanwhile
+
     rows = [["Headline", "Outlet", "URL"], ["Frag new piece", "The Guardian", "https://ws.example/Path"]]
     token, mapping, response = _import(editor_client, rows)
     assert rows_of(response) == [(2, "Will be added (draft)")]
-    new_piece("ws-1", headline="WS 1", url="https://WS.example/Path#a", status=PublicationStatus.DRAFT)
-    response = confirm(editor_client, token, mapping, response)
-    assert response.status_code in (200, 409)
+    _saved_meanwhile(monkeypatch, headline="WS 1", url=stored)
+    done = confirm(editor_client, token, mapping, response)
+    assert done.status_code == 409
+    assert "was added by someone else while importing" in done.content.decode()
     assert not Coverage.objects.filter(headline="Frag new piece").exists()
