@@ -698,6 +698,7 @@ class PlannedRow:
     errors: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     changes: list = field(default_factory=list)
+    renamed: dict = field(default_factory=dict)
 
     @property
     def status(self):
@@ -739,6 +740,13 @@ class ImportPlan:
     rows: list
     new_outlets: list
     new_people: list
+    written_as: dict = field(default_factory=dict)
+
+    @property
+    def new_people_shown(self):
+        """(name as it will be stored, name as the file wrote it or "") str pairs of new_people: a "Last,
+        First" name is added as "First Last"."""
+        return [(name, self.written_as.get(name.casefold(), "")) for name in self.new_people]
 
     def count(self, action):
         """How many rows have action (an Action)."""
@@ -806,16 +814,16 @@ def normalised_url(url):
     return urlunsplit(("", host, path, parts.query, "")).lstrip("/")
 
 
-def _url_variants(url):
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    path = parts.path.rstrip("/")
-    return {
-        urlunsplit((scheme, prefix + host, path + slash, parts.query, ""))
-        for scheme in ("http", "https")
-        for prefix in ("", "www.")
-        for slash in ("", "/")
-    } | {url.strip()}
+def _url_hosts(urls):
+    """A condition (Q) finding every stored piece whose URL may have the normalised_url of one of urls
+    (str): those naming its host, any case, with or without "www.", a scheme, a fragment or a trailing
+    slash; compare normalised_url() of what it finds. One clause per distinct host; matches nothing for
+    no URL."""
+    hosts = {normalised_url(url).split("/")[0] for url in urls if url.strip()} - {""}
+    condition = Q(pk__in=[])
+    for host in sorted(hosts):
+        condition |= Q(url__icontains=host)
+    return condition
 
 
 def split_names(cell):
@@ -844,6 +852,20 @@ def _person(people, name):
         if person := people.get(form):
             return person
     return name
+
+
+def _turnable(name):
+    """Whether name (str, "Last, First") reads surely as a last name then a first: one side is one word
+    ("van Gogh, Vincent", "Smith, John Paul"); "Bob Smith, Alice Jones" is two people, kept as written."""
+    last, _, first = name.partition(",")
+    return len(last.split()) == 1 or len(first.split()) == 1
+
+
+def _same_person(one, other):
+    """Whether one and other (a Person or a name to add, str) are the same person."""
+    if isinstance(one, str) or isinstance(other, str):
+        return isinstance(one, str) and isinstance(other, str) and one.casefold() == other.casefold()
+    return one.pk == other.pk
 
 
 def _choice(choices, cell, field_label):
@@ -902,7 +924,7 @@ def plan(dataset, mapping, user, *, file_name=""):
     may_add_outlets = user is None or user.has_perm("press.add_outlet")
     may_add_people = user is None or user.has_perm("people.add_person")
     outlets, people, places = _Lookup(Outlet), _Lookup(Person), _Lookup(Place)
-    rows, new_outlets, new_people = [], {}, {}
+    rows, new_outlets, new_people, written_as = [], {}, {}, {}
     seen_urls, seen_titles = {}, {}
     records = [
         (number, record)
@@ -945,6 +967,8 @@ def plan(dataset, mapping, user, *, file_name=""):
                     planned.errors.append(f"“{name}” is not in the press room, and you may not add people.")
                 else:
                     new_people.setdefault(name.casefold(), name)
+                    if name.casefold() in planned.renamed:
+                        written_as.setdefault(name.casefold(), planned.renamed[name.casefold()])
             if planned.errors:
                 planned.action = Action.ERROR
     # A name proposed only by rows that turned out to be errors is not made.
@@ -961,6 +985,7 @@ def plan(dataset, mapping, user, *, file_name=""):
         rows=rows,
         new_outlets=[name for key, name in new_outlets.items() if key in used_outlets],
         new_people=[name for key, name in new_people.items() if key in used_people],
+        written_as=written_as,
     )
 
 
@@ -970,15 +995,13 @@ def _existing_pieces(cells, outlets):
     cells = [
         (number, row) for number, row in cells if not any(NOT_IN_XML.search(cell) for cell in row.values())
     ]
-    urls = {
-        variant for _, row in cells if row.get("url", "").strip() for variant in _url_variants(row["url"])
-    }
+    urls = {row["url"] for _, row in cells if row.get("url", "").strip()}
     titles = set()
     for _, row in cells:
         outlet = outlets.get(" ".join(row.get("outlet", "").split()))
         if outlet and row.get("headline", "").strip():
             titles.add((outlet.pk, " ".join(row["headline"].split()).lower()))
-    condition = Q(url__in=urls) if urls else Q(pk__in=[])
+    condition = _url_hosts(urls)
     if titles:
         condition |= Q(outlet__in={pk for pk, _ in titles}, lowered__in={headline for _, headline in titles})
     by_url, by_title = {}, {}
@@ -1008,6 +1031,9 @@ def _existing_pieces(cells, outlets):
     return by_url, by_title
 
 
+# A date is written whole: its day, its precision and its wording (cleared when the cell was a plain day).
+DATE_FIELDS = ("date", "date_precision", "date_wording")
+
 # The fields of a piece a row may change (the outlet and the relations are compared apart).
 COMPARED = ("headline", "url", "summary", "text", "kind", "stance", "date", "date_precision", "date_wording")
 
@@ -1021,8 +1047,14 @@ def _changes(planned, target):
     """What updating target (a stored Coverage from _existing_pieces) with planned changes: a list of
     (field in words, stored value, new value) str triples, long texts shortened; [] when nothing would."""
     changes = []
+    dated = {name: planned.values[name] for name in DATE_FIELDS if name in planned.values}
+    if dated and any(getattr(target, name) != value for name, value in dated.items()):
+        # The wording is part of the date: "2014" after "Fall 2014" clears it, a change shown as the date.
+        changes.append(
+            (MODEL_FIELD_WORDS["date"], target.date_display, Coverage(**dated).date_display or "(empty)")
+        )
     for name, value in planned.values.items():
-        if name != "headline" and value in ("", None):
+        if name in DATE_FIELDS or (name != "headline" and value in ("", None)):
             continue
         stored = getattr(target, name)
         # The same link written another way (www., http, a trailing slash) is not a change worth a version.
@@ -1129,7 +1161,15 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
             if not any(character.isalpha() for character in name):
                 errors.append(f"{FIELDS[key]}: “{name}” is not a name (it has no letter).")
                 continue
-            target.append(_person(people, name))
+            person = _person(people, name)
+            if isinstance(person, str) and (forms := _name_forms(name))[-1] != name and _turnable(name):
+                # A new person is stored as the press room writes names: "First Last".
+                person = forms[-1]
+                planned.notes.append(f"{FIELDS[key]}: “{name}” is new: added as “{person}”.")
+                planned.renamed.setdefault(person.casefold(), name)
+            # "John Newman" and "Newman, John" are one person: linked once.
+            if not any(_same_person(person, known) for known in target):
+                target.append(person)
     for name in split_names(row.get("mentioned_places", "")):
         if place := places.get(name):
             planned.places.append(place)
@@ -1148,6 +1188,17 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
     if target is not None:
         planned.target = target
         how = "the same URL" if url and by_url.get(url) is target else "the same outlet and headline"
+        if "date_precision" in values and values["date"] is None and target.date is not None:
+            # "Tuesday" gives no date: the stored one stays whole (a date without its precision is refused);
+            # a draft without a date takes the words.
+            words = values["date_wording"]
+            for name in DATE_FIELDS:
+                del values[name]
+            planned.notes = [note for note in planned.notes if not note.startswith("No date found")]
+            planned.notes.append(
+                f"Date: no date found in “{words}”: the stored date "
+                f"({target.date_display or 'none'}) is kept."
+            )
         if target.status == PublicationStatus.PUBLISHED:
             planned.action = Action.SKIP
             planned.notes.append(
@@ -1160,6 +1211,12 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
             planned.notes.append(
                 f"“{target.headline}” ({how}) is {target.get_status_display().lower()}: an import "
                 "changes only drafts; change it in its form."
+            )
+        elif double := _double_made(planned, target, url, by_url, by_title):
+            same = "URL" if double is by_url.get(url) else "outlet and headline"
+            errors.append(
+                f"Updating the draft “{target.headline}” ({how}) would make it the same piece as "
+                f"“{double.headline}” (the same {same}): correct the row, or change one of them in its form."
             )
         elif not (changes := _changes(planned, target)):
             planned.action = Action.UNCHANGED
@@ -1179,6 +1236,20 @@ def _plan_row(number, row, columns, headers, outlets, people, places, existing):
     if errors:
         planned.action = Action.ERROR
     return planned
+
+
+def _double_made(planned, target, url, by_url, by_title):
+    """Another stored piece (Coverage) that updating target with planned would double (same normalised URL,
+    or same outlet and headline ignoring case), else None: among the pieces the batch read (the row's URL,
+    or its outlet and headline)."""
+    outlet_pk = getattr(planned.outlet, "pk", None) if planned.outlet is not None else target.outlet_id
+    for other in (
+        url and by_url.get(url),
+        outlet_pk and by_title.get((outlet_pk, planned.headline.casefold())),
+    ):
+        if other and other.pk != target.pk:
+            return other
+    return None
 
 
 MODEL_FIELD_WORDS = {
@@ -1209,6 +1280,19 @@ def _field_errors(planned):
             f"{MODEL_FIELD_WORDS.get(name, name)}: {' '.join(messages)}"
             for name, messages in error.message_dict.items()
         ]
+    # The date as it will be stored, the stored parts kept where the row gives none: the database's checks
+    # (press.models.dates), told here in Python so the preview costs no query per row.
+    stored = planned.target
+    day, precision = (
+        planned.values.get(name, getattr(stored, name, None)) for name in ("date", "date_precision")
+    )
+    if precision is not None:
+        if (precision == DatePrecision.UNKNOWN) != (day is None):
+            return ["Date as published: give a date, or none at all with its precision “not given”."]
+        if precision == DatePrecision.MONTH and day.day != 1:
+            return ["Date as published: a date known only to the month is stored as the 1st of that month."]
+        if precision == DatePrecision.YEAR and (day.month, day.day) != (1, 1):
+            return ["Date as published: a date known only to the year is stored as 1 January of that year."]
     return []
 
 
@@ -1310,7 +1394,7 @@ def _double_of(added):
         batch = added[start : start + 500]
         urls = {normalised_url(piece.url) for piece in batch if piece.url}
         titles = {(piece.outlet_id, piece.headline.casefold()) for piece in batch if piece.outlet_id}
-        condition = Q(url__in={v for piece in batch if piece.url for v in _url_variants(piece.url)})
+        condition = _url_hosts(piece.url for piece in batch if piece.url)
         if titles:
             condition |= Q(
                 outlet__in={pk for pk, _ in titles}, lowered__in={piece.headline.lower() for piece in batch}
@@ -1424,7 +1508,7 @@ def _update_pieces(rows, user, made, made_people):
             headline = piece.headline if piece else row.target.headline
             raise ValidationError(f"“{headline}” is no longer a draft since the preview")
         for name, value in row.values.items():
-            if name == "headline" or value not in ("", None):
+            if name == "headline" or name in DATE_FIELDS or value not in ("", None):
                 setattr(piece, name, value)
                 names.add(name)
         outlet = made[row.outlet.casefold()] if isinstance(row.outlet, str) else row.outlet

@@ -79,7 +79,7 @@ def test_an_update_shows_what_it_overwrites_field_by_field(editor_client, draft)
     changes = {label: (old, new) for label, old, new in row.changes}
     assert changes["Summary"][0] == "Twenty strangers."
     assert changes["Summary"][1].endswith("…") and len(changes["Summary"][1]) == 80
-    assert changes["Date as published"][1] in ("month", "May 2014", "2014-05-01")
+    assert changes["Date as published"][1].startswith("May 2014")
     page = response.content.decode()
     assert "What confirming overwrites" in page and "Twenty strangers." in page
 
@@ -220,7 +220,7 @@ def test_names_split_on_semicolons_and_line_breaks_only(editor_client):
     assert [action for _, action in rows_of(response)] == ["Will be added (draft)"] * 3
     plan = response.context["plan"]
     names = {row.headline: ([str(a) for a in row.authors], [str(p) for p in row.people]) for row in plan.rows}
-    assert names["LastFirst"] == (["Ann Critic"], ["Heritage, Nobody"])
+    assert names["LastFirst"] == (["Ann Critic"], ["Nobody Heritage"])
     assert names["Amp"] == (["Tom and Jerry Productions"], ["Bob Smith, Alice Jones"])
     assert names["Lines"] == (["Bob Smith", "Alice Jones"], ["Bob Smith | Alice Jones"])
     assert "Heritage" not in plan.new_people and "Stuart" not in plan.new_people
