@@ -24,8 +24,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Each test's uploads and social cards in a folder of its own, so a test sees only the files it made."""
+    """Each test's uploads, social cards and spreadsheets waiting to be imported in folders of its own, so a
+    test sees only the files it made."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.COVERAGE_IMPORT_DIR = tmp_path / "imports"
 
 
 @pytest.fixture(autouse=True)

@@ -88,12 +88,6 @@ def snapshot():
     )
 
 
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(settings, tmp_path):
-    """Each test's uploads wait in a folder of its own."""
-    settings.COVERAGE_IMPORT_DIR = tmp_path / "imports"
-
-
 @pytest.fixture
 def draft_with_url(db):
     """A draft already in the press room, which a row of the file repeats by URL."""

@@ -16,11 +16,10 @@ from press import importing
 from press.management.commands import import_coverage
 from press.models import Coverage
 from tests.project import run_manage
-from tests.test_import import (  # noqa: F401 (_uploads_in_tmp: the same fixture)
+from tests.test_import import (
     CONFIRM,
     MAP,
     UPLOAD,
-    _uploads_in_tmp,
     csv_file,
     preview,
     snapshot,

@@ -12,9 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from press import importing
-from tests.test_import import (  # noqa: F401 (_uploads_in_tmp: the same fixture)
+from tests.test_import import (
     UPLOAD,
-    _uploads_in_tmp,
     csv_file,
     preview,
     upload,

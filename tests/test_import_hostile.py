@@ -9,12 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from press import importing
-from tests.test_import import (  # noqa: F401 (_uploads_in_tmp: the same fixture)
+from tests.test_import import (
     CONFIRM,
     MAP,
     PREVIEW,
     UPLOAD,
-    _uploads_in_tmp,
     csv_file,
     preview,
     snapshot,

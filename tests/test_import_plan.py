@@ -16,11 +16,6 @@ from tests.test_import import confirm, csv_file, preview, rows_of, upload
 HEADERS = ["Headline", "URL", "Summary", "Date"]
 
 
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(settings, tmp_path):
-    settings.COVERAGE_IMPORT_DIR = tmp_path / "imports"
-
-
 @pytest.fixture
 def draft(db):
     return new_piece(

@@ -13,11 +13,6 @@ from tests.story import new_piece
 from tests.test_import import confirm, csv_file, preview, rows_of, upload
 
 
-@pytest.fixture(autouse=True)
-def _uploads_in_tmp(settings, tmp_path):
-    settings.COVERAGE_IMPORT_DIR = tmp_path / "imports"
-
-
 def _import(client, rows):
     token, mapping = upload(client, csv_file(rows))
     response = preview(client, token, mapping)
