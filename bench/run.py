@@ -37,13 +37,17 @@ SMALL_ARCHIVE = f"{SERVER}/{os.environ.get('BENCH_ARCHIVE', 'pressroom_archive')
 WORKERS = 2
 CONNECTIONS = 8
 
-# What must hold (issue 5): ratios to the floors, latency, queries, depth.
-UNCACHED_TO_TEMPLATE_FLOOR = 0.6
-CACHED_TO_BARE_FLOOR = 0.5
+# What must hold (issue 17): each uncached page against its own ceiling (its SQL replayed, then the
+# template floor), each list order, filter and depth against page 1, cached pages against a bare response.
+UNCACHED_TO_CEILING = 0.5
 P99_MS = 150
-SEARCH_P95_MS = 50
+SEARCH_P95_MS = 100
 QUERY_BUDGET = 8
-DEEP_TO_FIRST = 2
+LIST_TO_FIRST = 2
+CACHED_TO_BARE_FLOOR = 0.8
+CACHED_P99_MS = 20
+# bench/RESULTS.md: run.py rewrites what is above this line and keeps what is below.
+KEPT_BELOW = "<!-- bench/run.py rewrites the results above this line and keeps what follows. -->\n"
 
 
 def run(command, timeout, env=None, **kwargs):
@@ -144,11 +148,19 @@ print(json.dumps({"piece": piece.slug, "person": person.slug, "outlet": example.
     return {
         "home": "/",
         "coverage list, page 1": "/coverage/",
+        # The list pages through its first 1,000 matches (LIST_CAP): page 50 is the last; 2,000 answers it.
+        "coverage list, page 50": "/coverage/?page=50",
         "coverage list, page 2,000": "/coverage/?page=2000",
         "coverage list, filtered": f"/coverage/?outlet={picked['outlet']}&kind={picked['kind']}",
+        "coverage list, one person": f"/coverage/?person={picked['person']}",
+        "coverage list, one year, page 50": "/coverage/?year=2014&page=50",
         "coverage list, oldest first": "/coverage/?sort=oldest",
+        "coverage list, oldest first, page 50": "/coverage/?sort=oldest&page=50",
         "coverage list, outlet A to Z": "/coverage/?sort=outlet",
+        "coverage list, outlet A to Z, page 50": "/coverage/?sort=outlet&page=50",
         "coverage search": f"/coverage/?q={picked['word']}",
+        "coverage search, page 2": f"/coverage/?q={picked['word']}&page=2",
+        "coverage search, outlet A to Z": f"/coverage/?q={picked['word']}&sort=outlet",
         "coverage detail": f"/coverage/{picked['piece']}/",
         "L.A. guide": "/places/",
         "person": f"/people/{picked['person']}/",
@@ -335,6 +347,8 @@ def main():
 def write_report(
     options, urls, sizes, cold, cached, floors, sql_floors, bare, bare_cold, queries, small_queries
 ):
+    """Writes the benchmark's section of options.output (Markdown) and returns it; what follows KEPT_BELOW
+    in the file (other benchmarks' sections, the profiles) is kept as it is."""
     failures = []
     lines = [
         "# Benchmark results",
@@ -347,53 +361,50 @@ def write_report(
         "",
         *[f"- {key}: {value}" for key, value in machine().items()],
         "",
-        "## Uncached pages against the template floor",
+        "## Uncached pages against their own ceiling",
         "",
-        "Page cache off. The floor renders a template of the same size with no database work, through the "
-        f"same middleware. Holds when the ratio is at least {UNCACHED_TO_TEMPLATE_FLOOR} and p99 is under "
-        f"{P99_MS} ms.",
+        "Page cache off. The template floor renders a template of the same size with no database work, "
+        "through the same middleware. The ceiling is what the database allows: the same template rendered "
+        "after the page's own SQL statements, run again through a plain cursor and fetched whole. A page "
+        f"holds when it reaches at least {UNCACHED_TO_CEILING} of its ceiling's req/s with p99 under "
+        f"{P99_MS} ms, with the same number of queries (at most {QUERY_BUDGET}) at 100,000 pieces and at 10; "
+        f"a list page also when its p50 is at most {LIST_TO_FIRST}x page 1's, and a search when its p95 is "
+        f"under {SEARCH_P95_MS} ms.",
         "",
-        "The last ratio column is the ceiling the database sets: the floor's template rendered after the "
-        "page's own SQL statements, run again through a plain cursor and fetched whole, against the floor. "
-        "No work on the objects or the templates can take a page above it; only fewer or cheaper statements, "
-        "or not running them (a cache), can.",
-        "",
-        "| page | bytes | req/s | p50 ms | p95 ms | p99 ms | floor req/s | ratio | queries (100k / 10) | "
-        "| floor + SQL req/s | ceiling |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+        "| page | bytes | req/s | p50 ms | p95 ms | p99 ms | floor req/s | ceiling req/s | of ceiling | "
+        "queries (100k / 10) | |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
+    first = cold.get("coverage list, page 1")
     for name, path in urls.items():
-        result, floor = cold[name], floors[name]
-        ratio = result["rps"] / floor["rps"]
+        result, ceiling = cold[name], sql_floors[name]
+        ratio = result["rps"] / ceiling["rps"]
         count, small = queries[name][0], small_queries[name][0]
         ok = (
-            ratio >= UNCACHED_TO_TEMPLATE_FLOOR
+            ratio >= UNCACHED_TO_CEILING
             and result["p99_ms"] < P99_MS
             and result["errors"] == 0
             and count == small <= QUERY_BUDGET
             and queries[name][1] == small_queries[name][1] == 200  # the same page, found at both sizes
         )
-        if name == "coverage search" and result["p95_ms"] >= SEARCH_P95_MS:
-            ok = False
+        if name.startswith("coverage") and name != "coverage detail" and first:
+            ok = ok and result["p50_ms"] <= LIST_TO_FIRST * first["p50_ms"]
+        if "search" in name:
+            ok = ok and result["p95_ms"] < SEARCH_P95_MS
         failures += [] if ok else [f"uncached {name}"]
         lines.append(
             f"| {name} (`{path}`) | {sizes[name]:,} | {result['rps']:.0f} | {result['p50_ms']:.1f} | "
-            f"{result['p95_ms']:.1f} | {result['p99_ms']:.1f} | {floor['rps']:.0f} | {ratio:.2f} | "
-            f"{count} / {small} | {'holds' if ok else '**fails**'} | {sql_floors[name]['rps']:.0f} | "
-            f"{sql_floors[name]['rps'] / floor['rps']:.2f} |"
+            f"{result['p95_ms']:.1f} | {result['p99_ms']:.1f} | {floors[name]['rps']:.0f} | "
+            f"{ceiling['rps']:.0f} | {ratio:.2f} | {count} / {small} | {'holds' if ok else '**fails**'} |"
         )
-    first = cold.get("coverage list, page 1", {"p50_ms": float("nan")})
-    depth_ratio = cold.get("coverage list, page 2,000", first)["p50_ms"] / first["p50_ms"]
-    if depth_ratio > DEEP_TO_FIRST:
-        failures.append("page 2,000 against page 1")
     lines += [
         "",
-        f"Page 2,000 against page 1 (p50): {depth_ratio:.2f}x (must be at most {DEEP_TO_FIRST}x). "
         f"Bare-response floor with the page cache off: {bare_cold['rps']:.0f} req/s.",
         "",
         "## Cached pages against the bare-response floor",
         "",
-        f"Page cache on and warm. Holds when the ratio is at least {CACHED_TO_BARE_FLOOR}.",
+        f"Page cache on and warm. Holds when the ratio is at least {CACHED_TO_BARE_FLOOR} and p99 is under "
+        f"{CACHED_P99_MS} ms.",
         "",
         "| page | req/s | p50 ms | p99 ms | bare floor req/s | ratio | |",
         "|---|---:|---:|---:|---:|---:|---|",
@@ -401,7 +412,7 @@ def write_report(
     for name in urls:
         result = cached[name]
         ratio = result["rps"] / bare["rps"]
-        ok = ratio >= CACHED_TO_BARE_FLOOR and result["errors"] == 0
+        ok = ratio >= CACHED_TO_BARE_FLOOR and result["p99_ms"] < CACHED_P99_MS and result["errors"] == 0
         failures += [] if ok else [f"cached {name}"]
         lines.append(
             f"| {name} | {result['rps']:.0f} | {result['p50_ms']:.1f} | {result['p99_ms']:.1f} | "
@@ -409,7 +420,9 @@ def write_report(
         )
     lines += ["", f"Verdict: {'everything holds' if not failures else 'fails: ' + ', '.join(failures)}.", ""]
     report = "\n".join(lines)
-    Path(options.output).write_text(report)
+    output = Path(options.output)
+    kept = output.read_text().partition(KEPT_BELOW)[2] if output.exists() else ""
+    output.write_text(report + "\n" + KEPT_BELOW + (kept or "\n"))
     return report
 
 
