@@ -241,7 +241,8 @@ class IllustratedModel(models.Model):
         record = renditions_record(self.image.name, self.image_width, self.image_height) if self.image else {}
         self.image_renditions_made = record
         if self.pk is not None:
-            type(self)._base_manager.using(self._state.db or router.db_for_write(type(self))).filter(
+            # The primary, not the database the row was read from: a public page reads from a replica.
+            type(self)._base_manager.using(router.db_for_write(type(self), instance=self)).filter(
                 pk=self.pk, image=self.image.name
             ).update(image_renditions_made=record)
         return record
