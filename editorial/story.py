@@ -17,6 +17,7 @@ from django.db import DatabaseError, models, transaction
 
 from config.routing import reading_from
 from editorial.fixtures import FixtureError, StoryRow, canonical
+from editorial.images import IllustratedModel
 from editorial.models import LoadedStoryRow
 
 # What happened to each story row.
@@ -195,6 +196,7 @@ def add(row, database):
     try:
         with transaction.atomic(using=database):
             deserialized.save(using=database)
+            record_renditions(instance)
     except DatabaseError as error:
         raise FixtureError(f"{row.where}: the database refused it: {error}") from None
 
@@ -234,9 +236,17 @@ def restore_fields(row, stored, database, partners):
                 models.Model.save_base(stored, using=database, raw=True, update_fields=fields)
             for name, pks in relations.items():
                 getattr(stored, name).set(pks)
+            record_renditions(stored)
     except DatabaseError as error:
         raise FixtureError(f"{row.where}: the database refused it: {error}") from None
     return tuple(changes)
+
+
+def record_renditions(instance):
+    """After a raw save, which skips IllustratedModel.save(): an image the fixture names has its renditions
+    checked in storage, made and recorded now, so that its pages ask the storage nothing. None."""
+    if isinstance(instance, IllustratedModel) and instance.image:
+        instance.record_renditions()
 
 
 def shown(model_field, old, new, database):

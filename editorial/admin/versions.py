@@ -21,6 +21,7 @@ from reversion.errors import RevertError
 from reversion.revisions import _get_options, create_revision, set_comment, set_user
 from reversion_compare.admin import CompareVersionAdmin
 
+from editorial.images import STORAGE_RECORD_FIELDS
 from editorial.models import Draft
 from editorial.versions import (
     RECORD_FIELDS,
@@ -70,12 +71,24 @@ class VersionedAdmin(CompareVersionAdmin):
     compare_SlugField = compare_TextField
     compare_URLField = compare_TextField
 
+    def reversion_register(self, model, **options):
+        """Registers model with django-reversion, leaving out of its versions the fields that record the
+        state of the storage rather than what an editor wrote (STORAGE_RECORD_FIELDS): a restored version
+        has its renditions checked and recorded again by its save() (editorial.images)."""
+        names = {field.name for field in model._meta.concrete_fields}
+        options["exclude"] = (
+            *options.get("exclude", ()),
+            *(name for name in STORAGE_RECORD_FIELDS if name in names),
+        )
+        super().reversion_register(model, **options)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Rows pointing at this one are compared by compare_inline_rows() (those a version holds) or not at
         # all: the library's comparison of them reads every version of each such row, a query for each.
         self.compare_exclude = [
             *RECORD_FIELDS,
+            *STORAGE_RECORD_FIELDS,
             *(field.name for field in self.opts.concrete_fields if field.generated),
             *(relation.name for relation in self.opts.related_objects if not relation.many_to_many),
         ]
