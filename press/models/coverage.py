@@ -177,7 +177,7 @@ class Coverage(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableMod
 
     def save(self, *args, update_fields=None, **kwargs):
         """Saves the piece; a save of only some fields that include the outlet writes its name too."""
-        if update_fields is not None and "outlet" in update_fields:
+        if update_fields is not None and {"outlet", "outlet_id"} & set(update_fields):
             update_fields = {*update_fields, "outlet_name"}
         super().save(*args, update_fields=update_fields, **kwargs)
 
