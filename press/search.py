@@ -1,15 +1,16 @@
 """Searching coverage: PostgreSQL full-text search where the database has it, plain word matching elsewhere.
 
 On PostgreSQL each piece keeps a search document, a generated column of weighted English lexemes (headline A,
-summary B, text C) under a GIN index; a search is `websearch_to_tsquery` (quoted phrases, -exclusions, "or"),
-ranked. On SQLite the same words and phrases are looked for in the three fields, case-insensitively.
+summary B, text C) under a GIN index, and one of its headline and of its summary alone, each under its own; a
+search is `websearch_to_tsquery` (quoted phrases, -exclusions, "or"), best matches first (best_first()). On
+SQLite the same words and phrases are looked for in the three fields, case-insensitively.
 """
 
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import connections
-from django.db.models import Case, Exists, F, Func, Q, Value, When
+from django.db.models import Case, F, Func, Q, Subquery, Value, When
 from django.db.models.functions import Left
 from django.utils.deconstruct import deconstructible
 
@@ -134,13 +135,18 @@ def best_first(matches, words, limit, *, unfiltered):
 
     # Below the headline's tier, the newest of the summary's and the newest of all the rest: those hold the
     # newest of the text's tier as far as the list needs them (when the summary's holds fewer than limit,
-    # the rest's first limit hold at least limit minus that many of the text's, the newest). A separate
-    # text tier would be a read of every match for a common word, which the text alone holds in only a
-    # few pieces; and neither is read at all when the headline's tier fills the list: PostgreSQL
-    # evaluates that condition (it names no row) once, before them.
-    headline_is_short = ~Exists(matches.filter(in_headline).order_by()[limit - 1 : limit])
-    below_headline = matches.exclude(in_headline).filter(headline_is_short)
-    tiers = [matches.filter(in_headline), below_headline.filter(in_summary), below_headline]
+    # the rest's first limit hold at least limit minus that many of the text's, the newest). A tier of the
+    # text alone would read every match of a common word to find the few it holds only in the text.
+    # Neither is read when the headline's tier fills the list: its limit-th piece, found newest first as
+    # the tier itself is read (the same index, the same cached rows), is a condition naming no row, which
+    # PostgreSQL evaluates once, before them, and skips them.
+    headline_tier = matches.filter(in_headline).order_by(*NEWEST_FIRST)
+    below_headline = (
+        matches.exclude(in_headline)
+        .alias(headline_tier_end=Subquery(headline_tier.values("pk")[limit - 1 : limit]))
+        .filter(headline_tier_end__isnull=True)
+    )
+    tiers = [headline_tier, below_headline.filter(in_summary), below_headline]
     first, *rest = (tier.order_by(*NEWEST_FIRST).values("pk")[:limit] for tier in tiers)
     tier = Case(When(in_headline, then=Value(3)), When(in_summary, then=Value(2)), default=Value(1))
     return (
