@@ -62,13 +62,15 @@ class CoverageFilter(django_filters.FilterSet):
     """?q= words (search), outlet, kind, stance, year, person, place, work and sort. Outlet, person and
     place take a slug or a name; a bad value is a form error shown above the list (FilterView, strict: no
     pieces then). An outlet includes its child outlets' pieces; a person, the pieces they wrote or that
-    mention them. sort=best (the default) ranks a search's matches, capped at LIST_CAP + 1 ranked.
+    mention them. sort=best (the default) puts a search's best matches of the whole archive first
+    (best_first()), as far as LIST_CAP + 1.
     """
 
     SORTS = {
         "newest": [F("date").desc(nulls_last=True), "headline"],
         "oldest": [F("date").asc(nulls_last=True), "headline"],
-        "outlet": [F("outlet__name").asc(nulls_last=True), "headline"],
+        # The outlet's name as each piece keeps it (Coverage.outlet_name), read from its own index.
+        "outlet": [F("outlet_name").asc(nulls_last=True), "headline"],
     }
 
     q = django_filters.CharFilter(
@@ -128,18 +130,27 @@ class CoverageFilter(django_filters.FilterSet):
         model = Coverage
         fields = []
 
+    # How many of the best matches the page shown needs in order (those up to its end): the list sets it
+    # from the page asked for, so that page 1 ranks 20, not LIST_CAP + 1. At most LIST_CAP + 1.
+    rows_wanted = LIST_CAP + 1
+    # The matches of a search listed best first, unordered, for counting: best_first()'s list holds only
+    # the rows_wanted first. None when the list itself is counted.
+    matches = None
+
     def search(self, queryset, name, value):
         """The pieces matching value (search_coverage())."""
         return search_coverage(queryset, value)
 
     def filter_queryset(self, queryset):
-        """The filtered pieces; with words to search and the best-match sort, in rank order
-        (best_first()).
+        """The filtered pieces; with words to search and the best-match sort, the rows_wanted best of them
+        in rank order (best_first()), and all of them, unordered, in self.matches.
         """
         queryset = super().filter_queryset(queryset)
         words = self.form.cleaned_data.get("q")
         if words and self.form.cleaned_data.get("sort") in ("", "best"):
-            queryset = best_first(queryset, words, limit=LIST_CAP + 1, unfiltered=self.queryset)
+            self.matches = queryset
+            limit = max(1, min(self.rows_wanted, LIST_CAP + 1))
+            queryset = best_first(queryset, words, limit=limit, unfiltered=self.queryset)
         return queryset
 
     def filter_outlet(self, queryset, name, outlet):
@@ -152,9 +163,11 @@ class CoverageFilter(django_filters.FilterSet):
 
     def filter_person(self, queryset, name, person):
         """The pieces person wrote or that mention them."""
-        return queryset.filter(
-            pk__in=Coverage.objects.filter(Q(authors=person) | Q(mentioned_people=person)).values("pk")
-        )
+        # From the two link tables, by person, each through its index: one query over the pieces joined to
+        # both ("authors or mentioned people") would read every piece.
+        authored = Coverage.authors.through.objects.filter(person=person).values("coverage_id")
+        mentioned = Coverage.mentioned_people.through.objects.filter(person=person).values("coverage_id")
+        return queryset.filter(pk__in=authored.union(mentioned))
 
     def sort_by(self, queryset, name, value):
         """The pieces in the chosen order; "best" keeps the order they have (rank, or newest first)."""

@@ -1513,8 +1513,8 @@ def _update_pieces(rows, user, made, made_people):
                 names.add(name)
         outlet = made[row.outlet.casefold()] if isinstance(row.outlet, str) else row.outlet
         if outlet is not None:
-            piece.outlet = outlet
-            names.add("outlet")
+            piece.outlet, piece.outlet_name = outlet, outlet.name  # bulk_update sends no pre_save
+            names |= {"outlet", "outlet_name"}
         piece.updated_at, piece.updated_by = now, user
         written.append(piece)
         for relation, related in _related(row, made, made_people).items():

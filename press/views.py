@@ -106,15 +106,18 @@ class CappedPaginator(Paginator):
     page 50 costs what page 1 does whatever the size of the archive.
     """
 
-    def __init__(self, *args, cap, **kwargs):
+    def __init__(self, *args, cap, counted=None, **kwargs):
+        """counted: the rows to count when object_list holds only those its pages need (a search's best
+        matches, CoverageFilter.matches); object_list itself when None."""
         super().__init__(*args, **kwargs)
         self.cap = cap
+        self.counted = self.object_list if counted is None else counted
         self.is_capped = False
 
     @cached_property
     def count(self):
         """The number of rows, counted no further than cap (int); sets is_capped when there are more."""
-        found = self.object_list.order_by()[: self.cap + 1].count()
+        found = self.counted.order_by()[: self.cap + 1].count()
         self.is_capped = found > self.cap
         return min(found, self.cap)
 
@@ -133,9 +136,22 @@ class CoverageListView(FilterView):
     def get_queryset(self):
         return Coverage.objects.published().for_lists().select_related("outlet")
 
+    def get_filterset(self, filterset_class):
+        """The CoverageFilter, told how many rows the page asked for needs in order (its rows_wanted)."""
+        filterset = super().get_filterset(filterset_class)
+        requested = self.request.GET.get("page") or "1"
+        try:
+            number = int(requested) if len(requested) < 8 else None
+        except ValueError:
+            number = 1  # not a number: page 1 is shown (paginate_queryset())
+        if number is not None and number > 0:
+            # A page past the end is shown as the last, which ends sooner.
+            filterset.rows_wanted = self.paginate_by * number
+        return filterset
+
     def get_paginator(self, queryset, per_page, **kwargs):
-        """A CappedPaginator capped at LIST_CAP rows."""
-        return CappedPaginator(queryset, per_page, cap=LIST_CAP, **kwargs)
+        """A CappedPaginator capped at LIST_CAP rows, counting a search's matches (CoverageFilter.matches)."""
+        return CappedPaginator(queryset, per_page, cap=LIST_CAP, counted=self.filterset.matches, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         """An out-of-range or malformed page shows the nearest real page and says so, instead of a 404."""

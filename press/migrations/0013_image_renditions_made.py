@@ -22,7 +22,7 @@ def record_renditions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("press", "0011_coverage_report"),
+        ("press", "0012_coverage_outlet_sort_and_search_tiers"),
     ]
 
     operations = [

@@ -1,6 +1,6 @@
 """The catalogue the coverage speaks of: outlets, works (the film) and their credits."""
 
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Q
 
 from editorial.images import IllustratedModel, image_constraints
@@ -58,6 +58,12 @@ class Outlet(RedirectedPage, PublishableModel):
 
     def get_absolute_url(self):
         return slug_url("press:outlet-detail", self.slug)
+
+    def save(self, *args, **kwargs):
+        """Saves the outlet, and its name onto its pieces (press.models.coverage.sync_coverage_outlet_names)
+        in the same transaction: a list sorted by outlet never shows a name the outlet no longer has."""
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Outlet, instance=self)):
+            super().save(*args, **kwargs)
 
 
 class Work(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableModel):

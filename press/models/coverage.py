@@ -4,6 +4,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
 
 from editorial.images import IllustratedModel, image_constraints
 from editorial.links import slug_url
@@ -16,7 +18,7 @@ from press.indexes import NullsLastIndex, SearchDocumentIndex
 from press.models.catalogue import Outlet, Work
 from press.models.dates import VaguelyDated, date_precision_constraints
 from press.models.provenance import Passage, WithinCoverageQuerySet
-from press.search import INDEXED_CHARACTERS, WeightedDocument
+from press.search import INDEXED_CHARACTERS, FieldDocument, WeightedDocument
 
 
 class CoverageQuerySet(models.QuerySet):
@@ -33,7 +35,7 @@ class CoverageQuerySet(models.QuerySet):
     def for_lists(self):
         """The pieces without their text and search document loaded (deferred)."""
         # A list shows headlines and summaries: the whole text and its search document stay in the database.
-        return self.defer("text", "search_document")
+        return self.defer("text", "search_document", "headline_document", "summary_document")
 
 
 class Coverage(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableModel, VaguelyDated):
@@ -110,6 +112,25 @@ class Coverage(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableMod
         db_persist=True,
     )
 
+    # The search document of the headline alone, and of the summary alone: a search lists the pieces that
+    # match in the headline first, then in the summary, then the rest (press.search.best_first()), and
+    # their own indexes find each tier without ranking every match.
+    headline_document = models.GeneratedField(
+        expression=FieldDocument("headline", INDEXED_CHARACTERS["headline"]),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
+    summary_document = models.GeneratedField(
+        expression=FieldDocument("summary", INDEXED_CHARACTERS["summary"]),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
+    # The outlet's name, copied here so that "Outlet, A to Z" reads a page from an index instead of sorting
+    # every piece joined to its outlet. Kept by the press room itself, never typed: set from the outlet on
+    # each save of the piece (sync_outlet_name), and on each piece of an outlet when the outlet is saved
+    # under a new name (sync_coverage_outlet_names), in the same transaction. Bulk writes set it themselves.
+    outlet_name = models.CharField(max_length=200, null=True, blank=True, editable=False)  # noqa: DJ001
+
     objects = NaturalKeyManager.from_queryset(CoverageQuerySet)()
 
     class Meta:
@@ -127,10 +148,14 @@ class Coverage(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableMod
         ]
         indexes = [
             SearchDocumentIndex(fields=["search_document"], name="coverage_search_document"),
+            SearchDocumentIndex(fields=["headline_document"], name="coverage_headline_document"),
+            SearchDocumentIndex(fields=["summary_document"], name="coverage_summary_document"),
             # The public list's order, so that a page of it is read from the index, not sorted from all rows.
             NullsLastIndex(F("date").desc(nulls_last=True), "headline", name="coverage_newest_first"),
             # Its "oldest first" order; ascending keys keep NULLs last unasked, as that order wants them.
             models.Index(fields=["date", "headline"], name="coverage_oldest_first"),
+            # Its "outlet, A to Z" order (pieces without an outlet last, as ascending keys keep NULLs).
+            models.Index(fields=["outlet_name", "headline"], name="coverage_outlet_a_to_z"),
             # The coverage report's counts (press.reports), read from this index alone, not the wide rows:
             # status and publication time decide what is on the site, then what the report counts by, and
             # the key the quotes of the pieces found are looked up by.
@@ -149,6 +174,12 @@ class Coverage(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableMod
 
     def get_absolute_url(self):
         return slug_url("press:coverage-detail", self.slug)
+
+    def save(self, *args, update_fields=None, **kwargs):
+        """Saves the piece; a save of only some fields that include the outlet writes its name too."""
+        if update_fields is not None and {"outlet", "outlet_id"} & set(update_fields):
+            update_fields = {*update_fields, "outlet_name"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def clean(self):
         """Model validation. Outside the admin's form (which checks with the passages as the save leaves
@@ -219,6 +250,29 @@ class Coverage(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableMod
         """How a claim names this piece beside it: short, since the link leads to the passage itself."""
         name = self.outlet.name if self.outlet else f"“{passages.excerpt(self.headline, 40)}”"
         return f"{name} ({self.get_kind_display()})"
+
+
+@receiver(pre_save, sender=Coverage)
+def sync_outlet_name(sender, instance, raw=False, **kwargs):
+    """pre_save of a piece, saved raw too (fixtures, restored versions): its outlet_name is its outlet's
+    name, or None without an outlet. Reads the outlet unless the piece holds it already."""
+    if instance.outlet_id is None:
+        instance.outlet_name = None
+    elif Coverage.outlet.is_cached(instance):
+        instance.outlet_name = instance.outlet.name
+    else:
+        outlets = Outlet.objects.using(kwargs.get("using") or instance._state.db)
+        instance.outlet_name = outlets.filter(pk=instance.outlet_id).values_list("name", flat=True).first()
+
+
+@receiver(post_save, sender=Outlet)
+def sync_coverage_outlet_names(sender, instance, raw=False, using=None, **kwargs):
+    """post_save of an outlet, saved raw too: its pieces' outlet_name becomes its name (one UPDATE, of the
+    pieces whose copy differs; none when the name is unchanged). Outlet.save() runs it in the transaction
+    of the outlet's own write."""
+    Coverage.objects.using(using).filter(outlet=instance).exclude(outlet_name=instance.name).update(
+        outlet_name=instance.name
+    )
 
 
 class InterviewQuestion(AuditedModel):

@@ -242,12 +242,14 @@ class Command(BaseCommand):
         pieces = []
         for n in range(count):
             text = " ".join(self.sentence(rng.randint(10, 18)) for _ in range(rng.randint(8, 14)))
+            outlet = rng.choice(outlets)
             pieces.append(
                 Coverage(
                     **self.published(
                         headline=self.sentence(rng.randint(5, 10))[:-1],
                         slug=f"synthetic-coverage-{n}",
-                        outlet=rng.choice(outlets),
+                        outlet=outlet,
+                        outlet_name=outlet.name,  # bulk_create sends no pre_save
                         kind=rng.choice(kinds),
                         stance=rng.choice(stances),
                         summary=" ".join(self.sentence(rng.randint(8, 14)) for _ in range(2)),
