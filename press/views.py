@@ -419,7 +419,13 @@ class WorkDetailView(PublishedDetailView):
             chart=milestone_chart(milestones),
             appearances=film_appearances(work),
             facts=film_facts(work).prefetch_related(
-                Prefetch("disagrees_with", queryset=Fact.objects.published().showing("statement"))
+                # A list on each fact (includes/facts.html reads `disagreements`): asking the relation for
+                # its prefetched rows would build a related manager per fact.
+                Prefetch(
+                    "disagrees_with",
+                    queryset=Fact.objects.published().showing("statement"),
+                    to_attr="disagreements",
+                )
             ),
             coverage=listed(work.mentioned_in.published())[:MENTIONS_SHOWN],
             coverage_count=work.mentioned_in.published().order_by()[: LIST_CAP + 1].count(),
