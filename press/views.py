@@ -34,11 +34,6 @@ LISTED_PIECE_FIELDS = (
 )
 
 
-def cited(queryset):
-    """A published claim queryset with what its source link shows, fetched in the same query."""
-    return queryset.published().with_source()
-
-
 def listed(queryset):
     """The pieces of a Coverage queryset with what a list shows of them (LISTED_PIECE_FIELDS), their outlet's
     name fetched in the same query."""
@@ -457,7 +452,9 @@ class OutletDetailView(PublishedDetailView):
             **kwargs,
             children=outlet.children.published(),
             coverage=listed(outlet.coverage.published())[:50],
-            appearances=cited(outlet.appearances.all()).select_related("work"),
+            appearances=outlet.appearances.published()
+            .select_related("work")
+            .showing("description", "work__title", "work__slug"),
         )
 
     def get_page_meta(self):
