@@ -20,15 +20,82 @@ from press.models import Coverage, Credit, DatePrecision, Fact, Outlet, Quote, R
 
 MENTIONS_SHOWN = 20  # pieces listed on a film's page; the coverage list has them all
 
+# What a page reads of each piece it lists (includes/coverage_item.html): nothing else is loaded.
+LISTED_PIECE_FIELDS = (
+    "slug",
+    "headline",
+    "headline_as_published",
+    "outlet__name",
+    "kind",
+    "date",
+    "date_precision",
+    "date_wording",
+    "summary",
+)
 
-def cited(queryset):
-    """A published claim queryset with what its source link shows, fetched in the same query."""
-    return queryset.published().with_source()
+
+def listed(queryset):
+    """The pieces of a Coverage queryset with what a list shows of them (LISTED_PIECE_FIELDS), their outlet's
+    name fetched in the same query."""
+    return queryset.select_related("outlet").only(*LISTED_PIECE_FIELDS)
+
+
+def film_credits(work):
+    """The published credits of work (a Work), in their order, as a list of Credit rows with the person's
+    name and slug, the role, the credited name and the source: what includes/credits.html and movie_data()
+    read."""
+    credits = Credit.objects.published().filter(work=work).select_related("person")
+    # In their order within the one work: ordering by the work too (Meta.ordering) would join it for nothing.
+    return list(
+        credits.showing("role", "credited_as", "person__name", "person__slug").order_by("order", "pk")
+    )
+
+
+def film_milestones(work):
+    """The published view milestones of work (a Work), fewest views first, as a list of Milestone rows with
+    what the chart and the table read (includes/milestone_chart.html, includes/milestones.html)."""
+    return list(
+        work.milestones.published()
+        .select_related("platform")
+        .showing(
+            "views",
+            "views_wording",
+            "days_after_posting",
+            "date",
+            "date_precision",
+            "date_wording",
+            "platform__name",
+        )
+        .order_by("views", "pk")
+    )
+
+
+def film_appearances(work):
+    """The published appearances of work (a Work), in their order, with the outlet's name and slug and the
+    source (includes/appearances.html)."""
+    return (
+        work.appearances.published()
+        .select_related("outlet")
+        .showing("description", "date_wording", "outlet__name", "outlet__slug")
+        .order_by("order", "pk")
+    )
+
+
+# What includes/facts.html reads of a fact, besides its source.
+FACT_FIELDS = (
+    "statement",
+    "topic",
+    "organization__name",
+    "organization__slug",
+    "neighbourhood__name",
+    "neighbourhood__slug",
+)
 
 
 def film_facts(work):
-    """The published facts about work (a Work), with their sources and whom else they name."""
-    return cited(work.facts.all()).select_related("person", "organization", "neighbourhood")
+    """The published facts about work (a Work), with their sources and the organization or neighbourhood
+    they name (what includes/facts.html reads)."""
+    return work.facts.published().select_related("organization", "neighbourhood").showing(*FACT_FIELDS)
 
 
 def movie_data(work, credits, request):
@@ -69,9 +136,9 @@ def home(request):
     making-of and criticism facts, featured and latest coverage, and four recommendations of the L.A. guide.
     404 until that film is published. GET and HEAD only."""
     film = get_object_or_404(Work.objects.published().select_related("made_for"), slug=settings.FILM_SLUG)
-    credits = list(Credit.objects.published().filter(work=film).with_source().select_related("person"))
-    milestones = list(cited(film.milestones.all()).select_related("platform"))
-    coverage = Coverage.objects.published().for_lists().select_related("outlet")
+    credits = film_credits(film)
+    milestones = film_milestones(film)
+    coverage = listed(Coverage.objects.published())
     return render(
         request,
         "press/home.html",
@@ -80,12 +147,20 @@ def home(request):
             "credits": credits,
             "milestones": milestones,
             "chart": milestone_chart(milestones),
-            "appearances": cited(film.appearances.all()).select_related("outlet"),
+            "appearances": film_appearances(film),
             "facts": film_facts(film).filter(topic__in=[Fact.Topic.MAKING, Fact.Topic.CRITICISM]),
             "featured": coverage.filter(featured=True).order_by("feature_order", "headline"),
             "latest": coverage.with_text()[:5],
-            "recommendations": cited(Recommendation.objects.all()).select_related(
-                "place__neighbourhood", "recommender"
+            "recommendations": Recommendation.objects.published()
+            .select_related("place__neighbourhood", "recommender")
+            .showing(
+                "occasion",
+                "in_their_words",
+                "place__name",
+                "place__slug",
+                "place__category",
+                "place__neighbourhood__name",
+                "recommender__name",
             )[:4],
             **page_meta(
                 request,
@@ -231,6 +306,7 @@ def coverage_people(coverage):
         Person.objects.published()
         .filter(pk__in=linked)
         .annotate(is_author=Exists(authored), is_mentioned=Exists(mentioned))
+        .only("name", "slug")
     )
 
 
@@ -276,29 +352,44 @@ class CoverageDetailView(PublishedDetailView):
     that cite it.
     """
 
-    queryset = Coverage.objects.select_related("outlet__parent")
+    # The search document is the database's alone: the page shows the text itself.
+    queryset = Coverage.objects.select_related("outlet__parent").defer("search_document")
     template_name = "press/coverage_detail.html"
 
     def get_context_data(self, **kwargs):
         coverage = self.object
         self.people = list(coverage_people(coverage))
+        # Each list loads what the page shows of it, and is ordered within this one piece: the models' own
+        # orderings start with the piece, which would join it for nothing.
         return super().get_context_data(
             **kwargs,
-            text=highlighted_text(coverage.text, coverage.passages.all()),
-            questions=coverage.questions.select_related("answered_by"),
+            text=highlighted_text(coverage.text, coverage.passages.only("slug", "text").order_by("pk")),
+            questions=coverage.questions.select_related("answered_by")
+            .only("order", "question", "answer", "answered_by__name")
+            .order_by("order", "pk"),
             # Through the claim's own piece column, indexed, rather than a join through every passage.
-            quotes=cited(Quote.objects.filter(Q(coverage=coverage) | Q(first_published_in=coverage)))
+            quotes=Quote.objects.filter(Q(coverage=coverage) | Q(first_published_in=coverage))
+            .published()
             .filter(passage__isnull=False)
-            .select_related("speaker", "said_to_outlet", "said_to_person"),
+            .select_related("speaker", "said_to_outlet", "said_to_person")
+            .showing(
+                "words",
+                "mode",
+                "speaker_description",
+                "speaker__name",
+                "speaker__slug",
+                "said_to_outlet__name",
+                "said_to_person__name",
+            ),
             authors=self.authors,
             mentioned_people=[person for person in self.people if person.is_mentioned],
-            mentioned_places=coverage.mentioned_places.published().select_related("neighbourhood"),
-            mentioned_works=coverage.mentioned_works.published(),
-            related=Coverage.objects.published()
-            .for_lists()
+            mentioned_places=coverage.mentioned_places.published()
+            .select_related("neighbourhood")
+            .only("name", "slug", "category", "neighbourhood__name"),
+            mentioned_works=coverage.mentioned_works.published().only("title", "slug"),
+            related=listed(Coverage.objects.published())
             .filter(pk__in=linked_pieces(coverage))
-            .exclude(pk=coverage.pk)
-            .select_related("outlet"),
+            .exclude(pk=coverage.pk),
         )
 
     @property
@@ -330,20 +421,24 @@ class WorkDetailView(PublishedDetailView):
 
     def get_context_data(self, **kwargs):
         work = self.object
-        self.credits = list(
-            Credit.objects.published().filter(work=work).with_source().select_related("person")
-        )
-        milestones = list(cited(work.milestones.all()).select_related("platform"))
+        self.credits = film_credits(work)
+        milestones = film_milestones(work)
         return super().get_context_data(
             **kwargs,
             credits=self.credits,
             milestones=milestones,
             chart=milestone_chart(milestones),
-            appearances=cited(work.appearances.all()).select_related("outlet"),
+            appearances=film_appearances(work),
             facts=film_facts(work).prefetch_related(
-                Prefetch("disagrees_with", queryset=Fact.objects.published().with_source())
+                # A list on each fact (includes/facts.html reads `disagreements`): asking the relation for
+                # its prefetched rows would build a related manager per fact.
+                Prefetch(
+                    "disagrees_with",
+                    queryset=Fact.objects.published().showing("statement"),
+                    to_attr="disagreements",
+                )
             ),
-            coverage=work.mentioned_in.published().for_lists().select_related("outlet")[:MENTIONS_SHOWN],
+            coverage=listed(work.mentioned_in.published())[:MENTIONS_SHOWN],
             coverage_count=work.mentioned_in.published().order_by()[: LIST_CAP + 1].count(),
             coverage_cap=LIST_CAP,
         )
@@ -372,8 +467,10 @@ class OutletDetailView(PublishedDetailView):
         return super().get_context_data(
             **kwargs,
             children=outlet.children.published(),
-            coverage=outlet.coverage.published().for_lists().select_related("outlet")[:50],
-            appearances=cited(outlet.appearances.all()).select_related("work"),
+            coverage=listed(outlet.coverage.published())[:50],
+            appearances=outlet.appearances.published()
+            .select_related("work")
+            .showing("description", "work__title", "work__slug"),
         )
 
     def get_page_meta(self):

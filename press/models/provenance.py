@@ -122,12 +122,23 @@ def source_link_unread(model):
     return unread
 
 
+# The same, as only()'s field paths: "passage__slug", "passage__coverage__headline"...
+SOURCE_LINK_FIELDS = tuple(f"{path}__{name}" for path, read in SOURCE_LINK_READS.items() for name in read)
+
+
 class SourceLinked(models.QuerySet):
     """A queryset of rows that cite a passage: with_source() fetches what their source link shows."""
 
     def with_source(self):
         """Each row with what its source link shows, fetched in the same query, and nothing more of it."""
         return self.select_related("passage__coverage__outlet").defer(*source_link_unread(self.model))
+
+    def showing(self, *fields):
+        """Each row with only `fields` (only()'s paths: the row's own, and those of relations the caller
+        select_related()s) and what its source link shows, in one query: what a public page reads of a
+        claim. Narrower rows are cheaper to build, and the query is cheaper to compile, than with_source()'s.
+        """
+        return self.select_related("passage__coverage__outlet").only(*fields, *SOURCE_LINK_FIELDS)
 
 
 class ClaimQuerySet(SourceLinked):
