@@ -12,8 +12,20 @@ from django.views.generic import DetailView
 
 from editorial import cards
 from editorial.models import Draft, SocialCardMixin
+from editorial.renderers import plain_widget_renderer
 from editorial.seo import page_meta, visible
 from editorial.versions import RestoreRefused, apply_draft, in_rolled_back_copy
+
+
+class PlainFilterWidgets:
+    """For a django-filter FilterView: its filter form's inputs and selects are written without the template
+    engine (editorial.renderers), the same HTML at a fraction of the cost."""
+
+    def get_filterset(self, filterset_class):
+        """The view's filterset, its form rendered by plain_widget_renderer."""
+        filterset = super().get_filterset(filterset_class)
+        filterset.form.renderer = plain_widget_renderer
+        return filterset
 
 
 class PublishedDetailView(DetailView):

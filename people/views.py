@@ -7,7 +7,7 @@ from django.views.generic import ListView
 from django_filters.views import FilterView
 
 from editorial.seo import page_meta
-from editorial.views import PublishedDetailView
+from editorial.views import PlainFilterWidgets, PublishedDetailView
 from people.filters import PlaceFilter
 from people.models import Neighbourhood, Organization, Person, Place
 
@@ -110,7 +110,7 @@ class PersonDetailView(PublishedDetailView):
         }
 
 
-class PlaceListView(FilterView):
+class PlaceListView(PlainFilterWidgets, FilterView):
     """The director's Los Angeles guide: places by category, each with who recommends it and in what words."""
 
     filterset_class = PlaceFilter

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
 from editorial.seo import page_meta
-from editorial.views import PublishedDetailView
+from editorial.views import PlainFilterWidgets, PublishedDetailView
 from people.models import Person
 from press.charts import milestone_chart
 from press.filters import LIST_CAP, CoverageFilter
@@ -119,7 +119,7 @@ class CappedPaginator(Paginator):
         return min(found, self.cap)
 
 
-class CoverageListView(FilterView):
+class CoverageListView(PlainFilterWidgets, FilterView):
     """/coverage/: published pieces, filtered, searched and sorted by CoverageFilter, 20 a page through
     the first LIST_CAP matches. A filter it does not understand gives the page with its error and status 400;
     a page past the end or malformed gives the nearest real page with a message.
