@@ -2,7 +2,7 @@
 place.recommendations), so this app never imports press/."""
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.views.generic import ListView
 from django_filters.views import FilterView
 
@@ -49,6 +49,29 @@ class PersonListView(ListView):
         )
 
 
+# The relations a person's page lists (each a query, run only for a person who has rows in it).
+PERSON_CLAIMS = (
+    "credits",
+    "quotes",
+    "recommendations",
+    "answers",
+    "authored_coverage",
+    "mentioned_in",
+    "facts",
+)
+
+
+def rows_of(model, relation):
+    """The rows (a queryset of the related model, or of the link table of a many-to-many relation) that the
+    reverse relation named relation gives an OuterRef("pk") of model, whatever their status: for Exists(),
+    which only has to say when there are none."""
+    descriptor = getattr(model, relation)
+    if descriptor.rel.many_to_many:
+        through = descriptor.rel.through
+        return through._base_manager.filter(**{descriptor.field.m2m_reverse_field_name(): OuterRef("pk")})
+    return descriptor.rel.related_model._base_manager.filter(**{descriptor.field.name: OuterRef("pk")})
+
+
 # What a person's page shows of each claim (unread(): the rest of each row stays in the database), besides
 # its source link (SourceLinked.with_source()).
 PERSON_CREDIT_READS = {"": {"work", "role", "credited_as", "passage"}, "work": {"title", "slug"}}
@@ -82,32 +105,66 @@ class PersonDetailView(PublishedDetailView):
     model = Person
     template_name = "people/person_detail.html"
 
+    def get_queryset(self):
+        """The people, each with has_<relation> (bool) for every relation in PERSON_CLAIMS."""
+        return (
+            super()
+            .get_queryset()
+            .annotate(**{f"has_{name}": Exists(rows_of(Person, name)) for name in PERSON_CLAIMS})
+        )
+
     def get_context_data(self, **kwargs):
         person = self.object
+
+        def listed(name, rows):
+            """rows() (a queryset) when the person has rows of relation name, else an empty list: most people
+            have two or three kinds of claims, and a kind they have none of then costs no query."""
+            return rows() if getattr(person, f"has_{name}", True) else []
+
         credits = list(
-            person.credits.published()
-            .with_source()
-            .select_related("work")
-            .defer(*unread(person.credits.model, PERSON_CREDIT_READS))
+            listed(
+                "credits",
+                lambda: (
+                    person.credits.published()
+                    .with_source()
+                    .select_related("work")
+                    .defer(*unread(person.credits.model, PERSON_CREDIT_READS))
+                ),
+            )
         )
         quotes = list(
-            person.quotes.published()
-            .with_source()
-            .select_related("said_to_outlet", "said_to_person")
-            .defer(*unread(person.quotes.model, PERSON_QUOTE_READS))
+            listed(
+                "quotes",
+                lambda: (
+                    person.quotes.published()
+                    .with_source()
+                    .select_related("said_to_outlet", "said_to_person")
+                    .defer(*unread(person.quotes.model, PERSON_QUOTE_READS))
+                ),
+            )
         )
         recommendations = list(
-            person.recommendations.published()
-            .with_source()
-            .select_related("place__neighbourhood")
-            .defer(*unread(person.recommendations.model, PERSON_RECOMMENDATION_READS))
+            listed(
+                "recommendations",
+                lambda: (
+                    person.recommendations.published()
+                    .with_source()
+                    .select_related("place__neighbourhood")
+                    .defer(*unread(person.recommendations.model, PERSON_RECOMMENDATION_READS))
+                ),
+            )
         )
         answers = list(
-            person.answers.published()
-            .select_related("coverage__outlet")
-            .defer(*unread(person.answers.model, PERSON_ANSWER_READS))
+            listed(
+                "answers",
+                lambda: (
+                    person.answers.published()
+                    .select_related("coverage__outlet")
+                    .defer(*unread(person.answers.model, PERSON_ANSWER_READS))
+                ),
+            )
         )
-        authored = list(person.authored_coverage.published().for_lists())
+        authored = list(listed("authored_coverage", lambda: person.authored_coverage.published().for_lists()))
         writer = "Critic" if any(piece.stance == "critical" for piece in authored) else "Writer"
         roles = [credit.get_role_display() for credit in credits]
         roles += [
@@ -124,15 +181,22 @@ class PersonDetailView(PublishedDetailView):
             **kwargs,
             roles=list(dict.fromkeys(roles)),
             credits=credits,
-            facts=person.facts.published()
-            .with_source()
-            .select_related("organization", "neighbourhood")
-            .defer(*unread(person.facts.model, PERSON_FACT_READS)),
+            facts=listed(
+                "facts",
+                lambda: (
+                    person.facts.published()
+                    .with_source()
+                    .select_related("organization", "neighbourhood")
+                    .defer(*unread(person.facts.model, PERSON_FACT_READS))
+                ),
+            ),
             quotes=quotes,
             recommendations=recommendations,
             answers=answers,
             authored=authored,
-            mentioned_in=person.mentioned_in.published().for_lists()[:MENTIONS_SHOWN],
+            mentioned_in=listed(
+                "mentioned_in", lambda: person.mentioned_in.published().for_lists()[:MENTIONS_SHOWN]
+            ),
         )
 
     def get_page_meta(self):
