@@ -309,7 +309,7 @@ class PlaceDetailView(PublishedDetailView):
         return super().get_context_data(
             **kwargs,
             recommendations=place.recommendations.published().with_source().select_related("recommender"),
-            mentioned_in=place.mentioned_in.published().select_related("outlet")[:MENTIONS_SHOWN],
+            mentioned_in=place.mentioned_in.published().for_lists()[:MENTIONS_SHOWN],
         )
 
     def get_page_meta(self):
@@ -356,7 +356,8 @@ class NeighbourhoodDetailView(PublishedDetailView):
         neighbourhood = self.object
         return super().get_context_data(
             **kwargs,
-            places=neighbourhood.places.published(),
+            # Every place of the neighbourhood, hundreds in a large guide: the few columns its line shows.
+            places=neighbourhood.places.published().only("name", "slug", "category"),
             facts=neighbourhood.facts.published().with_source().select_related("person"),
         )
 
