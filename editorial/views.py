@@ -12,8 +12,42 @@ from django.views.generic import DetailView
 
 from editorial import cards
 from editorial.models import Draft, SocialCardMixin
+from editorial.renderers import plain_widget_renderer
 from editorial.seo import page_meta, visible
 from editorial.versions import RestoreRefused, apply_draft, in_rolled_back_copy
+
+
+@functools.cache
+def form_class_made_once(filterset_class):
+    """A subclass of filterset_class (a django-filter FilterSet) whose form class is made once, here.
+
+    django-filter makes the form class anew for each filterset, so for each request: a field for each filter,
+    then a class of them, before the form copies those fields once more. That is the same class each time for
+    a filterset whose filters take nothing from the request (a fixed queryset or choices), as the public
+    pages' filters do; each form still gets fields of its own.
+    """
+    form_class = filterset_class().get_form_class()
+    return type(
+        filterset_class.__name__,
+        (filterset_class,),
+        {
+            "__module__": filterset_class.__module__,
+            "__doc__": filterset_class.__doc__,
+            "get_form_class": lambda self: form_class,
+        },
+    )
+
+
+class PlainFilterWidgets:
+    """For a django-filter FilterView whose filters take nothing from the request: its form class is made once
+    (form_class_made_once()), and its inputs and selects are written without the template engine
+    (editorial.renderers); the same HTML at a fraction of the cost."""
+
+    def get_filterset(self, filterset_class):
+        """The view's filterset, its form rendered by plain_widget_renderer."""
+        filterset = super().get_filterset(form_class_made_once(filterset_class))
+        filterset.form.renderer = plain_widget_renderer
+        return filterset
 
 
 class PublishedDetailView(DetailView):

@@ -2,12 +2,13 @@
 place.recommendations), so this app never imports press/."""
 
 from django.conf import settings
-from django.db.models import F, Prefetch
+from django.db.models import Exists, F, OuterRef
 from django.views.generic import ListView
 from django_filters.views import FilterView
 
+from editorial.columns import unread
 from editorial.seo import page_meta
-from editorial.views import PublishedDetailView
+from editorial.views import PlainFilterWidgets, PublishedDetailView
 from people.filters import PlaceFilter
 from people.models import Neighbourhood, Organization, Person, Place
 
@@ -48,6 +49,54 @@ class PersonListView(ListView):
         )
 
 
+# The relations a person's page lists (each a query, run only for a person who has rows in it).
+PERSON_CLAIMS = (
+    "credits",
+    "quotes",
+    "recommendations",
+    "answers",
+    "authored_coverage",
+    "mentioned_in",
+    "facts",
+)
+
+
+def rows_of(model, relation):
+    """The rows (a queryset of the related model, or of the link table of a many-to-many relation) that the
+    reverse relation named relation gives an OuterRef("pk") of model, whatever their status: for Exists(),
+    which only has to say when there are none."""
+    descriptor = getattr(model, relation)
+    if descriptor.rel.many_to_many:
+        through = descriptor.rel.through
+        return through._base_manager.filter(**{descriptor.field.m2m_reverse_field_name(): OuterRef("pk")})
+    return descriptor.rel.related_model._base_manager.filter(**{descriptor.field.name: OuterRef("pk")})
+
+
+# What a person's page shows of each claim (unread(): the rest of each row stays in the database), besides
+# its source link (SourceLinked.with_source()).
+PERSON_CREDIT_READS = {"": {"work", "role", "credited_as", "passage"}, "work": {"title", "slug"}}
+PERSON_QUOTE_READS = {
+    "": {"speaker", "speaker_description", "words", "mode", "said_to_outlet", "said_to_person", "passage"},
+    "said_to_outlet": {"name"},
+    "said_to_person": {"name"},
+}
+PERSON_RECOMMENDATION_READS = {
+    "": {"recommender", "place", "occasion", "in_their_words", "passage"},
+    "place": {"name", "slug", "category"},
+    "place__neighbourhood": {"name"},
+}
+PERSON_ANSWER_READS = {
+    "": {"coverage", "order", "question"},
+    "coverage": {"slug", "headline", "kind"},
+    "coverage__outlet": {"name"},
+}
+PERSON_FACT_READS = {
+    "": {"statement", "passage", "organization", "neighbourhood"},
+    "organization": {"name", "slug"},
+    "neighbourhood": {"name", "slug"},
+}
+
+
 class PersonDetailView(PublishedDetailView):
     """/people/<slug>/: a person's roles (from credits, Q&A, coverage written, quotes, recommendations),
     each claim with its source, and up to MENTIONS_SHOWN pieces of coverage that mention them.
@@ -56,21 +105,66 @@ class PersonDetailView(PublishedDetailView):
     model = Person
     template_name = "people/person_detail.html"
 
+    def get_queryset(self):
+        """The people, each with has_<relation> (bool) for every relation in PERSON_CLAIMS."""
+        return (
+            super()
+            .get_queryset()
+            .annotate(**{f"has_{name}": Exists(rows_of(Person, name)) for name in PERSON_CLAIMS})
+        )
+
     def get_context_data(self, **kwargs):
         person = self.object
-        credits = list(person.credits.published().with_source().select_related("work"))
+
+        def listed(name, rows):
+            """rows() (a queryset) when the person has rows of relation name, else an empty list: most people
+            have two or three kinds of claims, and a kind they have none of then costs no query."""
+            return rows() if getattr(person, f"has_{name}", True) else []
+
+        credits = list(
+            listed(
+                "credits",
+                lambda: (
+                    person.credits.published()
+                    .with_source()
+                    .select_related("work")
+                    .defer(*unread(person.credits.model, PERSON_CREDIT_READS))
+                ),
+            )
+        )
         quotes = list(
-            person.quotes.published().with_source().select_related("said_to_outlet", "said_to_person")
+            listed(
+                "quotes",
+                lambda: (
+                    person.quotes.published()
+                    .with_source()
+                    .select_related("said_to_outlet", "said_to_person")
+                    .defer(*unread(person.quotes.model, PERSON_QUOTE_READS))
+                ),
+            )
         )
         recommendations = list(
-            person.recommendations.published().with_source().select_related("place__neighbourhood")
+            listed(
+                "recommendations",
+                lambda: (
+                    person.recommendations.published()
+                    .with_source()
+                    .select_related("place__neighbourhood")
+                    .defer(*unread(person.recommendations.model, PERSON_RECOMMENDATION_READS))
+                ),
+            )
         )
         answers = list(
-            person.answers.published()
-            .select_related("coverage__outlet")
-            .defer("coverage__text", "coverage__search_document")
+            listed(
+                "answers",
+                lambda: (
+                    person.answers.published()
+                    .select_related("coverage__outlet")
+                    .defer(*unread(person.answers.model, PERSON_ANSWER_READS))
+                ),
+            )
         )
-        authored = list(person.authored_coverage.published().for_lists().select_related("outlet"))
+        authored = list(listed("authored_coverage", lambda: person.authored_coverage.published().for_lists()))
         writer = "Critic" if any(piece.stance == "critical" for piece in authored) else "Writer"
         roles = [credit.get_role_display() for credit in credits]
         roles += [
@@ -87,16 +181,22 @@ class PersonDetailView(PublishedDetailView):
             **kwargs,
             roles=list(dict.fromkeys(roles)),
             credits=credits,
-            facts=person.facts.published()
-            .with_source()
-            .select_related("work", "organization", "neighbourhood"),
+            facts=listed(
+                "facts",
+                lambda: (
+                    person.facts.published()
+                    .with_source()
+                    .select_related("organization", "neighbourhood")
+                    .defer(*unread(person.facts.model, PERSON_FACT_READS))
+                ),
+            ),
             quotes=quotes,
             recommendations=recommendations,
             answers=answers,
             authored=authored,
-            mentioned_in=person.mentioned_in.published()
-            .for_lists()
-            .select_related("outlet")[:MENTIONS_SHOWN],
+            mentioned_in=listed(
+                "mentioned_in", lambda: person.mentioned_in.published().for_lists()[:MENTIONS_SHOWN]
+            ),
         )
 
     def get_page_meta(self):
@@ -110,7 +210,15 @@ class PersonDetailView(PublishedDetailView):
         }
 
 
-class PlaceListView(FilterView):
+# What the guide shows of a place and of a recommendation, besides its source link (with_source()).
+GUIDE_PLACE_READS = ("name", "slug", "category", "neighbourhood__name", "neighbourhood__slug")
+GUIDE_RECOMMENDATION_READS = {
+    "": {"place", "passage", "recommender", "occasion", "in_their_words"},
+    "recommender": {"name", "slug"},
+}
+
+
+class PlaceListView(PlainFilterWidgets, FilterView):
     """The director's Los Angeles guide: places by category, each with who recommends it and in what words."""
 
     filterset_class = PlaceFilter
@@ -118,20 +226,18 @@ class PlaceListView(FilterView):
     paginate_by = 60
 
     def get_queryset(self):
-        # Recommendations are press/ rows, reached by the reverse relation: people/ never imports press/.
-        recommendations = (
-            Place.recommendations.field.model.objects.published().with_source().select_related("recommender")
-        )
         return (
             Place.objects.published()
             .select_related("neighbourhood")
-            .prefetch_related(Prefetch("recommendations", queryset=recommendations))
+            .only(*GUIDE_PLACE_READS)
             # Within a category, the order editors set on the recommendations in the admin.
             .order_by("category", F("guide_order").asc(nulls_last=True), "name")
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        """The page's places (object_list, a list), each with its published recommendations as
+        guide_recommendations (a list, in their order), and the page's metadata."""
+        context = super().get_context_data(
             **kwargs,
             **page_meta(
                 self.request,
@@ -141,6 +247,26 @@ class PlaceListView(FilterView):
                 structured_data={"@type": "CollectionPage", "name": "Tatia Pilieva's Los Angeles guide"},
             ),
         )
+        places = list(context["object_list"])
+        # One query for the page's recommendations, handed out by place here: prefetch_related() would make
+        # a queryset per place (a third of the page's time), for rows already read.
+        shown = {place.pk: [] for place in places}
+        if shown:
+            # Recommendations are press/ rows, reached by the reverse relation: people/ never imports press/.
+            Recommendation = Place.recommendations.field.model
+            recommendations = (
+                Recommendation.objects.published()
+                .with_source()
+                .select_related("recommender")
+                .defer(*unread(Recommendation, GUIDE_RECOMMENDATION_READS))
+                .filter(place__in=list(shown))
+            )
+            for recommendation in recommendations:
+                shown[recommendation.place_id].append(recommendation)
+        for place in places:
+            place.guide_recommendations = shown[place.pk]
+        context["object_list"] = places
+        return context
 
 
 SCHEMA_TYPES = {"restaurant": "Restaurant", "shop": "Store", "bookstore": "BookStore", "museum": "Museum"}
@@ -183,7 +309,7 @@ class PlaceDetailView(PublishedDetailView):
         return super().get_context_data(
             **kwargs,
             recommendations=place.recommendations.published().with_source().select_related("recommender"),
-            mentioned_in=place.mentioned_in.published().select_related("outlet")[:MENTIONS_SHOWN],
+            mentioned_in=place.mentioned_in.published().for_lists()[:MENTIONS_SHOWN],
         )
 
     def get_page_meta(self):
@@ -230,7 +356,8 @@ class NeighbourhoodDetailView(PublishedDetailView):
         neighbourhood = self.object
         return super().get_context_data(
             **kwargs,
-            places=neighbourhood.places.published(),
+            # Every place of the neighbourhood, hundreds in a large guide: the few columns its line shows.
+            places=neighbourhood.places.published().only("name", "slug", "category"),
             facts=neighbourhood.facts.published().with_source().select_related("person"),
         )
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
 from editorial.seo import page_meta
-from editorial.views import PublishedDetailView
+from editorial.views import PlainFilterWidgets, PublishedDetailView
 from people.models import Person
 from press.charts import milestone_chart
 from press.filters import LIST_CAP, CoverageFilter
@@ -20,26 +20,8 @@ from press.models import Coverage, Credit, DatePrecision, Fact, Outlet, Quote, R
 
 MENTIONS_SHOWN = 20  # pieces listed on a film's page; the coverage list has them all
 
+
 # What a page reads of each piece it lists (includes/coverage_item.html): nothing else is loaded.
-LISTED_PIECE_FIELDS = (
-    "slug",
-    "headline",
-    "headline_as_published",
-    "outlet__name",
-    "kind",
-    "date",
-    "date_precision",
-    "date_wording",
-    "summary",
-)
-
-
-def listed(queryset):
-    """The pieces of a Coverage queryset with what a list shows of them (LISTED_PIECE_FIELDS), their outlet's
-    name fetched in the same query."""
-    return queryset.select_related("outlet").only(*LISTED_PIECE_FIELDS)
-
-
 def film_credits(work):
     """The published credits of work (a Work), in their order, as a list of Credit rows with the person's
     name and slug, the role, the credited name and the source: what includes/credits.html and movie_data()
@@ -138,7 +120,7 @@ def home(request):
     film = get_object_or_404(Work.objects.published().select_related("made_for"), slug=settings.FILM_SLUG)
     credits = film_credits(film)
     milestones = film_milestones(film)
-    coverage = listed(Coverage.objects.published())
+    coverage = Coverage.objects.published().for_lists()
     return render(
         request,
         "press/home.html",
@@ -197,7 +179,7 @@ class CappedPaginator(Paginator):
         return min(found, self.cap)
 
 
-class CoverageListView(FilterView):
+class CoverageListView(PlainFilterWidgets, FilterView):
     """/coverage/: published pieces, filtered, searched and sorted by CoverageFilter, 20 a page through
     the first LIST_CAP matches. A filter it does not understand gives the page with its error and status 400;
     a page past the end or malformed gives the nearest real page with a message.
@@ -209,7 +191,7 @@ class CoverageListView(FilterView):
     page_message = ""
 
     def get_queryset(self):
-        return Coverage.objects.published().for_lists().select_related("outlet")
+        return Coverage.objects.published().for_lists()
 
     def get_filterset(self, filterset_class):
         """The CoverageFilter, told how many rows the page asked for needs in order (its rows_wanted)."""
@@ -387,7 +369,8 @@ class CoverageDetailView(PublishedDetailView):
             .select_related("neighbourhood")
             .only("name", "slug", "category", "neighbourhood__name"),
             mentioned_works=coverage.mentioned_works.published().only("title", "slug"),
-            related=listed(Coverage.objects.published())
+            related=Coverage.objects.published()
+            .for_lists()
             .filter(pk__in=linked_pieces(coverage))
             .exclude(pk=coverage.pk),
         )
@@ -438,7 +421,7 @@ class WorkDetailView(PublishedDetailView):
                     to_attr="disagreements",
                 )
             ),
-            coverage=listed(work.mentioned_in.published())[:MENTIONS_SHOWN],
+            coverage=work.mentioned_in.published().for_lists()[:MENTIONS_SHOWN],
             coverage_count=work.mentioned_in.published().order_by()[: LIST_CAP + 1].count(),
             coverage_cap=LIST_CAP,
         )
@@ -467,7 +450,7 @@ class OutletDetailView(PublishedDetailView):
         return super().get_context_data(
             **kwargs,
             children=outlet.children.published(),
-            coverage=listed(outlet.coverage.published())[:50],
+            coverage=outlet.coverage.published().for_lists()[:50],
             appearances=outlet.appearances.published()
             .select_related("work")
             .showing("description", "work__title", "work__slug"),

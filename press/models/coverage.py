@@ -20,6 +20,22 @@ from press.models.dates import VaguelyDated, date_precision_constraints
 from press.models.provenance import Passage, WithinCoverageQuerySet
 from press.search import INDEXED_CHARACTERS, FieldDocument, WeightedDocument
 
+# What a list of pieces reads (includes/coverage_item.html, and the stance a person's page names a critic by).
+# A list shows headlines and summaries: the text, its search document, the image and the audit columns stay in
+# the database, and fewer columns make each row cheaper to build, not only to read.
+LIST_FIELDS = (
+    "slug",
+    "headline",
+    "headline_as_published",
+    "kind",
+    "stance",
+    "summary",
+    "date",
+    "date_precision",
+    "date_wording",
+    "outlet__name",
+)
+
 
 class CoverageQuerySet(models.QuerySet):
     """Pieces of coverage."""
@@ -33,9 +49,9 @@ class CoverageQuerySet(models.QuerySet):
         return self.exclude(text="")
 
     def for_lists(self):
-        """The pieces without their text and search document loaded (deferred)."""
-        # A list shows headlines and summaries: the whole text and its search document stay in the database.
-        return self.defer("text", "search_document", "headline_document", "summary_document")
+        """The pieces with only what a list shows (LIST_FIELDS, their outlet's name joined in); the rest of
+        each row is deferred."""
+        return self.select_related("outlet").only(*LIST_FIELDS)
 
 
 class Coverage(RedirectedPage, SocialCardMixin, IllustratedModel, PublishableModel, VaguelyDated):
