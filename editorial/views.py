@@ -23,8 +23,9 @@ def form_class_made_once(filterset_class):
 
     django-filter makes the form class anew for each filterset, so for each request: a field for each filter,
     then a class of them, before the form copies those fields once more. That is the same class each time for
-    a filterset whose filters take nothing from the request (a fixed queryset or choices), as the public
-    pages' filters do; each form still gets fields of its own.
+    a filterset whose filters take nothing from the request (fixed choices, or a queryset given as a callable,
+    which PlainFilterWidgets asks again for each form), as the public pages' filters do; each form still gets
+    fields of its own.
     """
     form_class = filterset_class().get_form_class()
     return type(
@@ -47,6 +48,11 @@ class PlainFilterWidgets:
         """The view's filterset, its form rendered by plain_widget_renderer."""
         filterset = super().get_filterset(form_class_made_once(filterset_class))
         filterset.form.renderer = plain_widget_renderer
+        for name, filter_ in filterset.filters.items():
+            # A choice of rows given as a callable depends on the moment (what is published now): the form
+            # class made once holds the rows of its first request, so each form asks again.
+            if callable(getattr(filter_, "queryset", None)) and name in filterset.form.fields:
+                filterset.form.fields[name].queryset = filter_.get_queryset(self.request)
         return filterset
 
 

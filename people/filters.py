@@ -12,7 +12,9 @@ class PlaceFilter(django_filters.FilterSet):
     """
 
     neighbourhood = ModelChoiceFilter(
-        queryset=Neighbourhood.objects.published(),
+        # Asked for each request: a queryset made at import would keep that moment as "now" (what is
+        # published changes with the time, without a restart).
+        queryset=lambda request: Neighbourhood.objects.published(),
         to_field_name="slug",
         label="Neighbourhood",
         empty_label="Anywhere",

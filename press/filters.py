@@ -49,7 +49,8 @@ class SlugOrNameFilter(django_filters.ModelChoiceFilter):
     def __init__(self, model, *, example, missing, **kwargs):
         noun = model._meta.verbose_name
         super().__init__(
-            queryset=model.objects.published(),
+            # Asked for each request, as the film filter's below: what is published changes with the time.
+            queryset=lambda request: model.objects.published(),
             to_field_name="slug",
             label=noun.capitalize(),
             widget=forms.TextInput(attrs={"placeholder": f"e.g. {example}"}),
@@ -106,7 +107,9 @@ class CoverageFilter(django_filters.FilterSet):
         Place, example="Speranza", missing="in the L.A. guide", field_name="mentioned_places"
     )
     work = ModelChoiceFilter(
-        queryset=Work.objects.published(),
+        # Asked for each request: a queryset made here would keep the moment of the import as "now", and a
+        # film published since would be refused until the server restarts.
+        queryset=lambda request: Work.objects.published(),
         to_field_name="slug",
         field_name="mentioned_works",
         label="Film",

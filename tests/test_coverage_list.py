@@ -4,9 +4,10 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from people.models import Person
-from press.models import Coverage, Outlet
+from press.models import Coverage, Outlet, Work
 from press.views import CoverageListView
 from tests.story import (
     ANDRE_LASCARIS,
@@ -248,3 +249,19 @@ def test_a_list_longer_than_the_cap_says_so_and_deep_pages_say_how_to_reach_the_
         "&ldquo;", "“"
     ).replace("&rdquo;", "”")
     assert "Page 2 of 2" in deep
+
+
+def test_a_row_published_after_the_server_started_can_be_chosen_in_the_filters(client):
+    """The filters' choices are read at each request: a film, outlet or person published since the
+    filters were first used (or the module imported) is found, not refused until a restart."""
+    listed(client, "?work=first-kiss")  # the filters' form is made once, here
+    published_now = {"status": "published", "published_at": timezone.now()}
+    film = Work.objects.create(
+        title="A Later Short", slug="a-later-short", kind="short_film", logline="Made later.", **published_now
+    )
+    outlet = Outlet.objects.create(name="The Later Post", slug="the-later-post", **published_now)
+    piece = new_piece("a-later-review", outlet=outlet, **published_now)
+    piece.mentioned_works.add(film)
+
+    assert listed(client, "?work=a-later-short")[0] == {"a-later-review"}
+    assert listed(client, "?outlet=the-later-post")[0] == {"a-later-review"}
