@@ -304,3 +304,18 @@ def test_a_cache_in_front_that_cannot_be_reached_does_not_lose_the_save(
     assert Coverage.objects.get(pk=piece.pk).headline == "Saved whatever the cache in front says"
     assert "Saved whatever the cache in front says" in visitor.get(piece.get_absolute_url()).text
     assert "Purging" in caplog.text and "failed" in caplog.text
+
+
+def test_a_worker_just_started_serves_the_pages_another_one_rendered(visitor):
+    """Without Redis, each worker keeps pages in its own memory, and the machine's workers share them in a
+    folder: a new worker (gunicorn restarts them) does not render the home page again."""
+    from django.core.cache import cache
+
+    from editorial.pagecache import shares_cache
+
+    visitor.get("/")
+    if shares_cache():
+        return
+    cache.clear()  # this process's memory, as a new worker has it
+
+    assert served_from_cache(visitor, "/")
