@@ -369,7 +369,10 @@ class PurgeLog:
     def _append(self, path, lines):
         with open(path, "a") as log:
             log.write("".join(f"{line}\n" for line in lines))
-        if self.offset + sum(len(line) + 1 for line in lines) > self.COMPACT_BYTES:
+        # Compacted, the log holds one line per key ever purged: it is compacted again once it has grown
+        # well past that, not at every purge.
+        limit = max(self.COMPACT_BYTES, 4 * 32 * len(self.purged))
+        if self.offset + sum(len(line) + 1 for line in lines) > limit:
             self._compact(path)
 
     def _compact(self, path):
@@ -755,7 +758,7 @@ def purge_http_caches(keys):
 
 def machine_pages():
     """Without a shared cache, the pages every worker process of this machine has rendered: a FileBasedCache
-    in the folder "<PAGE_CACHE_VERSION_FILE>.pages" (at most 20,000 pages). Each worker keeps the pages
+    in the folder "<PAGE_CACHE_VERSION_FILE>.pages" (at most 5,000 pages). Each worker keeps the pages
     it serves in its own memory (LocMemCache), and a page it lacks (a worker just started, gunicorn's
     max_requests restarting one, a page the memory evicted) is read from here (a fraction of a millisecond)
     rather than rendered again (a cold render of the home page stalled the whole benchmark's p99)."""
@@ -763,7 +766,7 @@ def machine_pages():
     location = str(path.with_name(f"{path.name}.pages"))
     if getattr(machine_pages, "location", None) != location:
         machine_pages.store = FileBasedCache(
-            location, {"OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4}}
+            location, {"OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4}}
         )
         machine_pages.location = location
     return machine_pages.store
