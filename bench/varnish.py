@@ -32,17 +32,23 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def vcl_for(backend_port, host="127.0.0.1"):
-    """The repository's VCL (str) with its backend at host:backend_port."""
+def vcl_for(backend_port, host="127.0.0.1", keep_alive=True):
+    """The repository's VCL (str) with its backend at host:backend_port; keep_alive=False closes each
+    backend connection after its answer (Django's test server closes its database connections when one
+    ends: on SQLite, from another thread than the test's, which it refuses)."""
     text = VCL.read_text()
     text = re.sub(r'\.host = "[^"]*";', f'.host = "{host}";', text, count=1)
-    return re.sub(r'\.port = "\d+";', f'.port = "{backend_port}";', text, count=1)
+    text = re.sub(r'\.port = "\d+";', f'.port = "{backend_port}";', text, count=1)
+    if not keep_alive:
+        text += '\nsub vcl_backend_fetch {\n    set bereq.http.Connection = "close";\n}\n'
+    return text
 
 
 @contextmanager
-def running_varnish(backend_port, port=None, memory="64m", timeout=30):
+def running_varnish(backend_port, port=None, memory="64m", timeout=30, keep_alive=True):
     """Runs varnishd in the foreground of a child process, listening on 127.0.0.1:port (a free one when
-    None), with the VCL's backend at 127.0.0.1:backend_port and a malloc store of memory; yields its base
+    None), with the VCL's backend at 127.0.0.1:backend_port (keep_alive: see vcl_for()) and a malloc
+    store of memory; yields its base
     URL ("http://127.0.0.1:<port>") once it answers, and stops it after. RuntimeError when varnishd is
     missing or does not answer within timeout seconds (its output is in the message)."""
     executable = varnishd()
@@ -51,7 +57,7 @@ def running_varnish(backend_port, port=None, memory="64m", timeout=30):
     port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="pressroom-varnish-") as workdir:
         vcl = Path(workdir) / "pressroom.vcl"
-        vcl.write_text(vcl_for(backend_port))
+        vcl.write_text(vcl_for(backend_port, keep_alive=keep_alive))
         log = Path(workdir) / "varnishd.log"
         with log.open("w") as output:
             process = subprocess.Popen(

@@ -25,7 +25,7 @@ def varnish(live_server):
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    with running_varnish(urlsplit(live_server.url).port) as url:
+    with running_varnish(urlsplit(live_server.url).port, keep_alive=False) as url:
         yield url
 
 
