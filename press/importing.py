@@ -1367,8 +1367,8 @@ def apply(plan, *, progress=None):
             updated = [row for row in plan.rows if row.action == Action.UPDATE]
             copies.extend(_update_pieces(updated, user, made, made_people))
             if updated:
-                # Once for every update written in bulk (save() would have told it once per piece).
-                pagecache.content_changed(sender=Coverage, instance=Coverage(pk=updated[0].target.pk))
+                # The updates are written in bulk, which sends no signal (they are drafts: nothing public).
+                pagecache.rows_changed(Coverage, [row.target.pk for row in updated])
             for relation, through_rows in links.items():
                 getattr(Coverage, relation).through.objects.bulk_create(through_rows, batch_size=1000)
             copies.extend(_copies_of_new_pieces(added))

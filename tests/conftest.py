@@ -34,7 +34,7 @@ def _media_in_tmp(settings, tmp_path):
 def _fresh_page_cache():
     """No test sees a page another test cached (the page cache is on: config/settings/test.py).
 
-    Each test's rows are rolled back without a signal, so each test starts a content version of its own.
+    Each test's rows are rolled back without a signal, so each test starts by purging every page.
     """
     from editorial import pagecache
 

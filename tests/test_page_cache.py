@@ -1,21 +1,22 @@
 """Anonymous visitors get cached pages; the moment an editor saves, publishes or deletes what a page shows,
-the next visitor sees it. Editors and their draft previews are never cached. With REDIS_URL set (CI runs the
-suite once that way), the same tests run against a Redis server."""
+the next visitor sees it, and only the pages that show it are made again. Editors and their draft previews
+are never cached. With REDIS_URL set (CI runs the suite once that way), the same tests run against a Redis
+server. Varnish in front: tests/test_varnish.py."""
 
 import os
 import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from people.models import Person
 from press.models import Coverage
-from tests.admin_forms import admin_url, form_data, run_action
+from tests.admin_forms import admin_url, change_form, form_data, piece_add_form, run_action
 from tests.story import FILM, Q_AND_A, SOKO, new_piece
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,8 @@ def test_a_conditional_request_for_an_unchanged_page_gets_304(visitor):
 
     assert again.status_code == 304
     assert again.content == b""
-    assert "no-cache" in first["Cache-Control"] and "public" in first["Cache-Control"]
+    # Browsers revalidate every time; a shared cache in front keeps the page until it is purged.
+    assert first["Cache-Control"] == "public, max-age=0, s-maxage=600"
 
 
 def test_a_save_shows_at_once_and_the_old_etag_no_longer_matches(visitor):
@@ -139,18 +141,22 @@ def test_bad_requests_and_missing_pages_are_not_cached(visitor):
             assert len(queries) > 0, url
 
 
-def test_every_worker_process_sees_the_new_version(visitor):
-    """Each worker caches pages; the version they check lives where they all read it: Redis or one file."""
-    from editorial.pagecache import read_state, shares_cache
+def test_every_worker_process_sees_a_purge(visitor):
+    """Each worker caches pages; the purges they check live where they all read them: Redis or one log."""
+    from editorial.pagecache import PurgeLog, purges, shares_cache
 
-    before = read_state().version
-    Coverage.objects.get(slug=Q_AND_A).save()
+    url = f"/coverage/{Q_AND_A}/"
+    visitor.get(url)
+    since = purges().current()[0]
+    piece = Coverage.objects.get(slug=Q_AND_A)
+    piece.headline = "A headline another worker must see"
+    piece.save()
 
-    assert read_state().version != before
-    if shares_cache():
-        assert caches["default"].get("pages:state")[0] == read_state().version
-    else:
-        assert settings.PAGE_CACHE_VERSION_FILE.read_text().split()[0] == str(read_state().version)
+    other_worker = purges() if shares_cache() else PurgeLog()  # a process that read nothing yet
+    fresh, _ = other_worker.check([f"press.coverage.{piece.pk}"], since)
+    assert not fresh
+    assert other_worker.check([f"press.coverage.{piece.pk + 1000}"], since)[0]
+    assert "A headline another worker must see" in visitor.get(url).text
 
 
 def test_the_cache_is_redis_when_redis_url_is_set():
@@ -161,3 +167,155 @@ def test_the_cache_is_redis_when_redis_url_is_set():
     assert backend == "RedisCache"
     caches["default"].set("pressroom-test-round-trip", "reached", 10)  # fails if the server is down
     assert caches["default"].get("pressroom-test-round-trip") == "reached"
+
+
+def served_from_cache(client, url):
+    """Whether the page cache answered url without the database (the X-Page-Cache header says hit)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response["X-Page-Cache"] == "hit" and len(queries) == 0
+
+
+def test_an_edit_purges_exactly_the_pages_that_show_the_piece(visitor, editor_client):
+    piece = Coverage.objects.get(slug=Q_AND_A)
+    author = piece.authors.first() or piece.mentioned_people.first()
+    showing = [
+        "/coverage/",
+        piece.get_absolute_url(),
+        piece.outlet.get_absolute_url(),
+        author.get_absolute_url(),
+    ]
+    unrelated = [
+        other.get_absolute_url()
+        for other in Coverage.objects.published().exclude(pk=piece.pk)
+        if escape(piece.headline) not in visitor.get(other.get_absolute_url()).text
+    ]
+    assert unrelated
+    visitor.get("/people/")
+    for url in showing:
+        assert escape(piece.headline) in visitor.get(url).text, url
+        assert served_from_cache(visitor, url), url
+
+    url, _, data = change_form(editor_client, piece)
+    data["headline"] = "The headline the editor just changed"
+    assert editor_client.post(url, data).status_code == 302
+
+    for url in showing:
+        assert "The headline the editor just changed" in visitor.get(url).text, url
+    for url in unrelated:
+        assert served_from_cache(visitor, url), url
+    assert served_from_cache(visitor, "/people/")  # lists people only
+
+
+def test_a_new_published_piece_refreshes_the_lists_but_not_the_other_pieces(visitor, editor_client):
+    visitor.get("/coverage/")
+    visitor.get(f"/coverage/{Q_AND_A}/")
+
+    _, data = piece_add_form(
+        editor_client, headline="A piece published at once", slug="published-at-once", status="published"
+    )
+    assert editor_client.post(admin_url(Coverage, "add"), data).status_code == 302
+
+    assert Coverage.objects.get(slug="published-at-once").is_published
+    assert "A piece published at once" in visitor.get("/coverage/").text
+    assert "A piece published at once" in visitor.get("/coverage/feed/").text
+    assert served_from_cache(visitor, f"/coverage/{Q_AND_A}/")
+
+
+def test_a_drafts_save_purges_nothing_public(visitor, editor_client):
+    for url in [*PAGES, Person.objects.get(slug=SOKO).get_absolute_url()]:
+        visitor.get(url)
+    draft = new_piece("a-draft-in-the-works")
+    draft.mentioned_people.add(Person.objects.get(slug=SOKO))
+    url, _, data = change_form(editor_client, draft)
+    data["headline"] = "Still a draft"
+    assert editor_client.post(url, data).status_code == 302
+
+    for url in [*PAGES, Person.objects.get(slug=SOKO).get_absolute_url()]:
+        assert served_from_cache(visitor, url), url
+
+
+def test_a_scheduled_piece_goes_live_on_the_cached_pages_of_what_it_mentions(visitor):
+    person = Person.objects.get(slug=SOKO)
+    piece = new_piece(
+        "a-scheduled-mention", status="published", published_at=timezone.now() + timedelta(seconds=1)
+    )
+    piece.mentioned_people.add(person)
+    assert "A new piece about First Kiss" not in visitor.get(person.get_absolute_url()).text
+    assert "A new piece about First Kiss" not in visitor.get("/").text
+
+    time.sleep(1.1)
+
+    assert "A new piece about First Kiss" in visitor.get(person.get_absolute_url()).text
+    assert "A new piece about First Kiss" in visitor.get("/").text
+
+
+def test_cached_pages_name_their_rows_for_the_caches_in_front(visitor, editor_client):
+    piece = Coverage.objects.get(slug=Q_AND_A)
+
+    page = visitor.get(piece.get_absolute_url())
+    listing = visitor.get("/coverage/")
+
+    keys = page["Surrogate-Key"].split(" ")
+    assert page["xkey"] == page["Surrogate-Key"]
+    assert f"press.coverage.{piece.pk}" in keys and f"press.outlet.{piece.outlet_id}" in keys
+    assert "press.coverage" not in keys  # one piece's page is no list: a new piece leaves it alone
+    assert "press.coverage" in listing["Surrogate-Key"].split(" ")
+    assert len(page["Surrogate-Key"]) <= 4000
+    assert page["Cache-Control"] == "public, max-age=0, s-maxage=600" and page["ETag"]
+
+    signed_in = editor_client.get(piece.get_absolute_url())
+    assert "Surrogate-Key" not in signed_in and "xkey" not in signed_in
+    assert "private" in signed_in["Cache-Control"] and "no-store" in signed_in["Cache-Control"]
+
+
+def test_a_page_over_the_header_limit_names_its_rows_by_their_list(visitor, monkeypatch):
+    from editorial import pagecache
+    from press.models import Fact
+
+    monkeypatch.setattr(pagecache, "MAX_KEYS_BYTES", 800)
+    page = visitor.get(f"/films/{FILM}/")
+    keys = page["Surrogate-Key"].split(" ")
+    assert len(page["Surrogate-Key"]) <= 800
+    assert "press.fact" in keys and not any(
+        key.startswith("press.fact.") and key[-1].isdigit() for key in keys
+    )
+    assert visitor.get(f"/films/{FILM}/")["X-Page-Cache"] == "hit"
+
+    fact = Fact.objects.filter(work__slug=FILM).first()
+    fact.save()  # a fact the page shows: its row key is not on the page, its model's list key is
+
+    assert visitor.get(f"/films/{FILM}/")["X-Page-Cache"] == "miss"
+
+
+def test_a_cache_in_front_that_cannot_be_reached_does_not_lose_the_save(
+    visitor, editor_client, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.CACHE_PURGE_URLS = ["http://127.0.0.1:9/", "PURGE http://192.0.2.1:6081/"]
+    settings.CACHE_PURGE_TIMEOUT = 0.2
+    piece = Coverage.objects.get(slug=Q_AND_A)
+    url, _, data = change_form(editor_client, piece)
+    data["headline"] = "Saved whatever the cache in front says"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(url, data).status_code == 302
+
+    assert Coverage.objects.get(pk=piece.pk).headline == "Saved whatever the cache in front says"
+    assert "Saved whatever the cache in front says" in visitor.get(piece.get_absolute_url()).text
+    assert "Purging" in caplog.text and "failed" in caplog.text
+
+
+def test_a_worker_just_started_serves_the_pages_another_one_rendered(visitor):
+    """Without Redis, each worker keeps pages in its own memory, and the machine's workers share them in a
+    folder: a new worker (gunicorn restarts them) does not render the home page again."""
+    from django.core.cache import cache
+
+    from editorial.pagecache import shares_cache
+
+    visitor.get("/")
+    if shares_cache():
+        return
+    cache.clear()  # this process's memory, as a new worker has it
+
+    assert served_from_cache(visitor, "/")

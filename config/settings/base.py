@@ -194,6 +194,13 @@ else:
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
 # Without a shared cache, the processes of one machine agree on the content version through this file.
 PAGE_CACHE_VERSION_FILE = Path(os.environ.get("PAGE_CACHE_VERSION_FILE", VAR_DIR / "page-cache-version"))
+# HTTP caches in front (Varnish with xkey, a CDN) that a save purges once committed (editorial.pagecache):
+# comma-separated URLs, each optionally after its method ("POST https://api.fastly.com/service/ID/purge");
+# PURGE by default. CACHE_PURGE_HEADERS: extra headers as JSON (a CDN's token). A purge waits at most
+# CACHE_PURGE_TIMEOUT seconds; a failure is logged, never an error for the editor.
+CACHE_PURGE_URLS = [url.strip() for url in os.environ.get("CACHE_PURGE_URLS", "").split(",") if url.strip()]
+CACHE_PURGE_HEADERS = json.loads(os.environ.get("CACHE_PURGE_HEADERS") or "{}")
+CACHE_PURGE_TIMEOUT = float(os.environ.get("CACHE_PURGE_TIMEOUT", 2))
 # Where an admin import's upload waits between its steps (press.admin.imports); empty: the system's temporary
 # folder, which only one machine's workers share. Several app servers need one shared folder. Uploads go
 # to its subfolder coverage-uploads/; a relative path is taken from BASE_DIR.
