@@ -1,6 +1,6 @@
 -- A mixed crawl for wrk (bench/crawl.py): each connection cycles through the paths listed, one a line, in
 -- the file given after "--", from its own starting point; the page cache's answers are tallied from the
--- X-Page-Cache header (hit or miss). Prints one JSON line: requests, latency percentiles, hits, misses.
+-- X-Page-Cache header (hit or miss) or, through Varnish, its X-Cache header (HIT). Prints one JSON line: requests, latency percentiles, hits, misses.
 local threads = {}
 
 function setup(thread)
@@ -23,7 +23,7 @@ function request()
 end
 
 function response(status, headers, body)
-  if headers["X-Page-Cache"] == "hit" then
+  if headers["X-Page-Cache"] == "hit" or headers["X-Cache"] == "HIT" then
     hits = hits + 1
   else
     misses = misses + 1

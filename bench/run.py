@@ -3,12 +3,14 @@
     make bench                       # everything, about ten minutes, results in bench/RESULTS.md
     make bench BENCH_ARGS="--reuse-archive --duration 5"
 
-Only ever on 127.0.0.1. It starts PostgreSQL if it is stopped, installs wrk if missing (Debian's package),
-makes the archives unless --reuse-archive finds them whole, then for each page runs wrk (2 threads,
-8 connections) against gunicorn with 2 workers: once with the page cache off (cold) and once warmed (cached);
-and, in the same run, the floors: the same number of bytes from a template with no database work, the same
-template after the page's own SQL (replayed through a plain cursor), and a bare response. It also counts
-each page's queries at 100,000 pieces and at 10. Every step has a time limit.
+Only ever on 127.0.0.1. It starts PostgreSQL and Redis if they are stopped, installs wrk and Varnish if
+missing (Debian's packages), makes the archives unless --reuse-archive finds them whole, then for each page
+runs wrk (2 threads, 8 connections) against gunicorn with 2 workers: once with the page cache off (cold) and
+once warmed (cached); and, in the same run, the floors: the same number of bytes from a template with no
+database work, the same template after the page's own SQL (replayed through a plain cursor), and a bare
+response. It also counts each page's queries at 100,000 pieces and at 10. Last, a mixed crawl of public
+pages while an editor saves a piece a second (bench/crawl.py), against the page cache in Redis and through
+Varnish in front (bench/varnish.py). Every step has a time limit.
 """
 
 import argparse
@@ -27,10 +29,15 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import crawl  # noqa: E402
+import varnish  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 HOST = "127.0.0.1"
 SERVER = "postgres://pressroom:pressroom@127.0.0.1:5432"
+REDIS = "redis://127.0.0.1:6379/0"
 # BENCH_ARCHIVE names another database to measure (a copy of the archive made from it as a template).
 ARCHIVE = f"{SERVER}/{os.environ.get('BENCH_ARCHIVE', 'pressroom_archive')}"
 SMALL_ARCHIVE = f"{SERVER}/{os.environ.get('BENCH_ARCHIVE', 'pressroom_archive')}_small"
@@ -57,9 +64,34 @@ def run(command, timeout, env=None, **kwargs):
 
 
 def ensure_tools():
-    if not shutil.which("wrk"):
-        print("== installing wrk (Debian package)")
-        run(["apt-get", "install", "-y", "-qq", "wrk"], timeout=300)
+    """Installs wrk and Varnish (with varnish-modules' xkey) from Debian's packages when missing, and starts
+    PostgreSQL and Redis (on loopback, keeping nothing on disk, as .ci/run does) when stopped."""
+    missing = [] if shutil.which("wrk") else ["wrk"]
+    missing += [] if varnish.varnishd() else ["varnish", "varnish-modules"]
+    if missing:
+        print(f"== installing {' '.join(missing)} (Debian packages)")
+        run(["apt-get", "install", "-y", "-qq", *missing], timeout=600)
+    try:
+        socket.create_connection((HOST, 6379), timeout=2).close()
+    except OSError:
+        print("== starting Redis")
+        run(
+            [
+                "redis-server",
+                "--bind",
+                HOST,
+                "--port",
+                "6379",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+            ],
+            timeout=60,
+        )
+        time.sleep(1)
     try:
         socket.create_connection((HOST, 5432), timeout=2).close()
     except OSError:
@@ -200,8 +232,8 @@ def count_queries(database_url, urls):
 class Server:
     """gunicorn with the production settings (plus the floor views), on loopback, on the archive."""
 
-    def __init__(self, port, page_cache_seconds):
-        self.port, self.page_cache_seconds = port, page_cache_seconds
+    def __init__(self, port, page_cache_seconds, **extra_env):
+        self.port, self.page_cache_seconds, self.extra_env = port, page_cache_seconds, extra_env
 
     def __enter__(self):
         env = {
@@ -215,6 +247,7 @@ class Server:
             "BIND": f"{HOST}:{self.port}",
             "PAGE_CACHE_SECONDS": str(self.page_cache_seconds),
             "PAGE_CACHE_VERSION_FILE": str(ROOT / "var" / f"bench-page-cache-{self.port}"),
+            **self.extra_env,
         }
         self.process = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "--config", "config/gunicorn.conf.py"],
@@ -335,8 +368,20 @@ def main():
             print(f"-- cached {name}: {path}")
             cached[name] = wrk(server.url(path), options.duration)
 
+    crawls = under_edits(options)
     report = write_report(
-        options, urls, sizes, cold, cached, floors, sql_floors, bare, bare_cold, queries, small_queries
+        options,
+        urls,
+        sizes,
+        cold,
+        cached,
+        floors,
+        sql_floors,
+        bare,
+        bare_cold,
+        queries,
+        small_queries,
+        crawls,
     )
     report += f"\nWhole run: {time.monotonic() - started:.0f} s"
     if generated:
@@ -344,8 +389,32 @@ def main():
     print(report)
 
 
+def under_edits(options):
+    """The mixed crawl under edits (bench/crawl.py), twice: against gunicorn with the page cache in Redis,
+    and through Varnish in front of it (purged by the saves, CACHE_PURGE_URLS). {name: crawl result}."""
+    paths = crawl.public_paths(ARCHIVE)
+    prefix = f"bench-{secrets.token_hex(4)}"
+    editor_env = {"DATABASE_URL": ARCHIVE, "REDIS_URL": REDIS, "CACHE_KEY_PREFIX": prefix}
+    results = {}
+    port = options.port + 2
+    with varnish.running_varnish(port, port=options.port + 3) as varnish_url:
+        purge = {"CACHE_PURGE_URLS": varnish_url + "/"}
+        with Server(
+            port, page_cache_seconds=600, REDIS_URL=REDIS, CACHE_KEY_PREFIX=prefix, **purge
+        ) as server:
+            print("-- mixed crawl under edits, page cache in Redis")
+            results["page cache in Redis"] = crawl.mixed_crawl(
+                server.url(""), paths, {**editor_env, **purge}, duration=options.duration
+            )
+            print("-- mixed crawl under edits, through Varnish")
+            results["through Varnish, page cache in Redis"] = crawl.mixed_crawl(
+                varnish_url, paths, {**editor_env, **purge}, duration=options.duration
+            )
+    return results
+
+
 def write_report(
-    options, urls, sizes, cold, cached, floors, sql_floors, bare, bare_cold, queries, small_queries
+    options, urls, sizes, cold, cached, floors, sql_floors, bare, bare_cold, queries, small_queries, crawls
 ):
     """Writes the benchmark's section of options.output (Markdown) and returns it; what follows KEPT_BELOW
     in the file (other benchmarks' sections, the profiles) is kept as it is."""
@@ -418,6 +487,22 @@ def write_report(
             f"| {name} | {result['rps']:.0f} | {result['p50_ms']:.1f} | {result['p99_ms']:.1f} | "
             f"{bare['rps']:.0f} | {ratio:.2f} | {'holds' if ok else '**fails**'} |"
         )
+    lines += [
+        "",
+        "## A mixed crawl while an editor saves a piece once a second",
+        "",
+        f"wrk cycles through {len(crawl.LISTS)} lists and feeds and the newest pieces', people's and "
+        "outlets' pages (bench/crawl.py), warmed first, while another process saves one of the crawled "
+        "pieces a second: each save purges the pages that show it. Served from cache: the app's page cache "
+        "(`X-Page-Cache: hit`) or Varnish (`X-Cache: HIT`). Holds above "
+        f"{crawl.MIN_HIT_SHARE:.0%}.",
+        "",
+        "| crawl | req/s | p50 ms | p99 ms | from cache | saves | |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, result in crawls.items():
+        failures += [] if result["holds"] and result["errors"] == 0 else [f"crawl {name}"]
+        lines.append(crawl.report_line(result).replace("mixed crawl under edits", name, 1))
     lines += ["", f"Verdict: {'everything holds' if not failures else 'fails: ' + ', '.join(failures)}.", ""]
     report = "\n".join(lines)
     output = Path(options.output)
