@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from config.urls import SITEMAPS
@@ -121,3 +123,19 @@ def test_a_section_past_its_limit_is_paged_and_the_index_lists_every_page(client
     assert len(second) == 1
     assert client.get("/sitemap-coverage.xml?p=3").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_a_sitemap_section_page_reads_one_page_of_rows_and_not_their_texts(
+    client, monkeypatch, django_assert_max_num_queries
+):
+    """A section page of a large archive costs what a small one does: its count and its page of rows, with
+    only their slugs and dates (not the pieces' texts)."""
+    monkeypatch.setattr(SITEMAPS["coverage"], "limit", 1)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_assert_max_num_queries(3),
+    ):  # the site, the count, the page
+        second = ElementTree.fromstring(client.get("/sitemap-coverage.xml?p=2").content)
+
+    assert len(second) == 1
+    assert not any('"text"' in query["sql"] for query in queries.captured_queries)
