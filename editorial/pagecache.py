@@ -17,7 +17,8 @@ have many doors. Only a page render of an anonymous visitor's GET pays for it (a
 
 What a save purges (editorial rules, `changed_keys()`):
 
-- a row never public, before or after (a draft, a row in review, a scheduled row): nothing;
+- a row never public, before or after (a draft, a row in review, a scheduled row): only its own row key,
+  which no public page carries unless it named the row anyway (a draft outlet on a published piece's line);
 - a public row edited: its row key and its model's list key (pages listing it may sort or search by what
   changed); when it also moved (a foreign key changed), the rows it left and joined and its membership key;
 - a row going on or off the site (published, unpublished, added, deleted, a scheduled publication going live):
@@ -526,18 +527,19 @@ class PendingPurge:
         self.keys = set()
 
     def __call__(self):
-        purge(self.keys, http=True)
+        purge(self.keys, http=True, with_lists=False)  # the keys were completed when first purged
 
 
-def purge(keys, *, http=False, after_commit=False):
+def purge(keys, *, http=False, after_commit=False, with_lists=True):
     """Purges keys (an iterable of str) from the page cache at once; with after_commit, again once the
     transaction commits, then from the HTTP caches in front too; with http, from those at once. Nothing
-    while held_back is set."""
+    while held_back is set. with_lists: a row key purges its model's list key too (see below)."""
     keys = set(keys)
     if not keys or held_back.get():
         return
     # A row's purge is its model's lists' too: a page over MAX_KEYS_BYTES carries the list key for its rows.
-    keys |= {label for label, _, pk in (key.rpartition(".") for key in keys) if pk.isdigit()}
+    if with_lists:
+        keys |= {label for label, _, pk in (key.rpartition(".") for key in keys) if pk.isdigit()}
     purges().purge(keys)
     if http:
         purge_http_caches(keys)
@@ -575,7 +577,17 @@ def _after_save(sender, instance, created=False, raw=False, **kwargs):
         keys |= related_keys(instance) if toggled else set()
     if isinstance(instance, PublishableModel) and instance.is_scheduled:
         schedule(instance.published_at.timestamp())
+    if not keys and publishable:
+        purge_pages_that_loaded(instance)
+        return
     purge(keys, after_commit=True)
+
+
+def purge_pages_that_loaded(instance):
+    """Purges the row key of instance, a row never public before or after its change, and no list: the
+    only public pages that carry it loaded the row without its being published (a draft outlet named on a
+    published piece's line), and show its new values. A draft no public page read purges nothing."""
+    purge({row_key(type(instance), instance.pk)}, after_commit=True, with_lists=False)
 
 
 def _before_delete(sender, instance, **kwargs):
@@ -589,6 +601,9 @@ def _after_delete(sender, instance, **kwargs):
     if held_back.get() or not isinstance(instance, AuditedModel):
         return
     keys = changed_keys(instance, _stored(instance), deleted=True)
+    if not keys and isinstance(instance, PublishableModel):
+        purge_pages_that_loaded(instance)
+        return
     purge(keys | instance.__dict__.pop("_pagecache_related", set()), after_commit=True)
 
 

@@ -85,7 +85,8 @@ def filter_values(view_class):
             values[name] = [key for key, _ in choices]
         elif "queryset" in extra:
             to_field = extra.get("to_field_name") or "pk"
-            values[name] = list(extra["queryset"].values_list(to_field, flat=True)[:20])
+            queryset = extra["queryset"](None) if callable(extra["queryset"]) else extra["queryset"]
+            values[name] = list(queryset.values_list(to_field, flat=True)[:20])
         else:
             values[name] = ["2014", "2015", "first kiss", '"first kiss"', "-kiss"]
     return values

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from people.models import Person
-from press.models import Coverage
+from press.models import Coverage, Outlet
 from tests.admin_forms import admin_url, change_form, form_data, piece_add_form, run_action
 from tests.story import FILM, Q_AND_A, SOKO, new_piece
 
@@ -319,3 +319,19 @@ def test_a_worker_just_started_serves_the_pages_another_one_rendered(visitor):
     cache.clear()  # this process's memory, as a new worker has it
 
     assert served_from_cache(visitor, "/")
+
+
+def test_a_draft_shown_on_a_public_page_is_purged_from_it_when_edited(visitor, editor_client):
+    """An outlet still in draft can be named on a published piece's line: editing it purges the pages that
+    named it (they loaded it), and still nothing else."""
+    outlet = Outlet.objects.create(name="The Draft Gazette", slug="the-draft-gazette", kind="newspaper")
+    piece = new_piece("on-a-draft-outlet", outlet=outlet, status="published", published_at=timezone.now())
+    assert "The Draft Gazette" in visitor.get(piece.get_absolute_url()).text
+    visitor.get(f"/films/{FILM}/")
+
+    url, _, data = change_form(editor_client, outlet)
+    data["name"] = "The Renamed Gazette"
+    assert editor_client.post(url, data).status_code == 302
+
+    assert "The Renamed Gazette" in visitor.get(piece.get_absolute_url()).text
+    assert served_from_cache(visitor, f"/films/{FILM}/")
