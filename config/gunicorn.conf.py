@@ -10,5 +10,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 # Recycled now and then, so that a slow leak never grows without bound.
 max_requests = 20000
 max_requests_jitter = 2000
+# The app is imported once, in the master, and each worker forked from it: a recycled worker answers at once
+# instead of importing Django and the project for a second while its share of requests waits (a cached
+# page's p99 of 0.7 to 1.1 s in the benchmark). Nothing opens a database or cache connection at import.
+preload_app = True
 accesslog = os.environ.get("ACCESS_LOG") or None
 wsgi_app = "config.wsgi:application"
