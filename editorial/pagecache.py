@@ -17,10 +17,12 @@ have many doors. Only a page render of an anonymous visitor's GET pays for it (a
 
 What a save purges (editorial rules, `changed_keys()`):
 
-- a row never public, before or after (a draft, a row in review, a scheduled row): only its own row key,
+- a row never public, before or after (a draft, a row in review): only its own row key,
   which no public page carries unless it named the row anyway (a draft outlet on a published piece's line);
 - a public row edited: its row key and its model's list key (pages listing it may sort or search by what
   changed); when it also moved (a foreign key changed), the rows it left and joined and its membership key;
+- a scheduled row counts as public: the pages it will enter are purged when it is scheduled, so that a cache
+  in front keeps their new copies no longer than its publication time (their s-maxage is cut there);
 - a row going on or off the site (published, unpublished, added, deleted, a scheduled publication going live):
   all of the above, plus every row related to it (its foreign keys, many-to-many and reverse relations:
   the person page that now lists a published piece), read with one query per relation;
@@ -423,13 +425,6 @@ def purges():
 # -- what a change purges ---------------------------------------------------------------------------------
 
 
-def is_public(status, published_at, now=None):
-    """Whether a row with that status and published_at (datetime or None) is on the site now: live()."""
-    return status == PublicationStatus.PUBLISHED and (
-        published_at is None or published_at <= (now or timezone.now())
-    )
-
-
 def _forward_keys(instance, values):
     """Row keys of the rows instance's foreign keys point at, by values ({attname: value})."""
     keys = set()
@@ -496,11 +491,11 @@ def changed_keys(instance, before, *, created=False, deleted=False, went_live=Fa
     model = type(instance)
     after = {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
     if isinstance(instance, PublishableModel):
-        now = timezone.now()
-        was = (
-            not went_live and before is not None and is_public(before["status"], before["published_at"], now)
-        )
-        now_public = not deleted and is_public(instance.status, instance.published_at, now)
+        # A scheduled row counts as public: the pages it will enter are purged when it is saved, so that
+        # the copies a shared cache keeps are made again with their s-maxage cut at its publication time
+        # (a cache in front keeps a page until then, whether or not a request reaches the app).
+        was = not went_live and before is not None and before["status"] == PublicationStatus.PUBLISHED
+        now_public = not deleted and instance.status == PublicationStatus.PUBLISHED
         if not was and not now_public:
             return set()
         toggled = was != now_public and not created
@@ -573,7 +568,9 @@ def _after_save(sender, instance, created=False, raw=False, **kwargs):
     keys = changed_keys(instance, before, created=created or raw)
     publishable = isinstance(instance, PublishableModel)
     if keys and before is not None and not created and publishable:
-        toggled = is_public(before["status"], before["published_at"]) != instance.is_published
+        toggled = (before["status"] == PublicationStatus.PUBLISHED) != (
+            instance.status == PublicationStatus.PUBLISHED
+        )
         keys |= related_keys(instance) if toggled else set()
     if isinstance(instance, PublishableModel) and instance.is_scheduled:
         schedule(instance.published_at.timestamp())
@@ -612,8 +609,8 @@ def _relation_changed(sender, instance, action, model, pk_set, **kwargs):
     page that showed a row it unlinks loaded it with instance, whose key it carries."""
     if held_back.get() or not isinstance(instance, AuditedModel) or not issubclass(model, AuditedModel):
         return
-    if isinstance(instance, PublishableModel) and not instance.is_published:
-        return  # a draft's relations show nowhere
+    if isinstance(instance, PublishableModel) and instance.status != PublicationStatus.PUBLISHED:
+        return  # a draft's relations show nowhere (a scheduled row's will: see changed_keys())
     if not action.startswith("post_"):
         return
     keys = {row_key(type(instance), instance.pk), list_key(type(instance)), list_key(model)}

@@ -4,17 +4,20 @@ changed. Debian's varnish and varnish-modules: `.ci/run` installs them, and with
 CI (the CI variable set) and are skipped elsewhere."""
 
 import os
+import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 from django.utils.html import escape
 
 from bench.varnish import running_varnish, varnishd
 from press.models import Coverage
 from tests.admin_forms import change_form
-from tests.story import Q_AND_A, new_staff_member
+from tests.story import Q_AND_A, new_piece, new_staff_member
 
 
 @pytest.fixture
@@ -80,3 +83,29 @@ def test_only_this_machine_may_purge(varnish):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(without_key, timeout=10)
     assert refused.value.code == 400
+
+
+def test_a_piece_scheduled_in_the_admin_goes_live_on_the_pages_varnish_keeps(
+    varnish, site_url, editorial_groups, client, settings
+):
+    """Scheduling purges the pages the piece will enter, and their new copies are kept by Varnish no longer
+    than its publication time: it shows there on time, though no request reaches the app meanwhile."""
+    settings.CACHE_PURGE_URLS = [f"{varnish}/"]
+    client.force_login(new_staff_member("eddie", "Editors"))
+    through(varnish, "/coverage/")
+    assert through(varnish, "/coverage/")[0] == "HIT"
+
+    piece = new_piece("scheduled-behind-varnish", headline="A piece Varnish must show on time")
+    url, _, data = change_form(client, piece)
+    soon = timezone.localtime() + timedelta(seconds=3)
+    data |= {
+        "status": "published",
+        "published_at_0": f"{soon:%Y-%m-%d}",
+        "published_at_1": f"{soon:%H:%M:%S}",
+    }
+    assert client.post(url, data).status_code == 302
+    assert "A piece Varnish must show on time" not in through(varnish, "/coverage/")[1]
+
+    time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 1.5)
+
+    assert "A piece Varnish must show on time" in through(varnish, "/coverage/")[1]
