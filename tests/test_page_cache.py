@@ -4,6 +4,7 @@ are never cached. With REDIS_URL set (CI runs the suite once that way), the same
 server. Varnish in front: tests/test_varnish.py."""
 
 import os
+import socket
 import time
 from datetime import timedelta
 
@@ -335,3 +336,32 @@ def test_a_draft_shown_on_a_public_page_is_purged_from_it_when_edited(visitor, e
 
     assert "The Renamed Gazette" in visitor.get(piece.get_absolute_url()).text
     assert served_from_cache(visitor, f"/films/{FILM}/")
+
+
+def test_a_cache_in_front_that_hangs_costs_a_purge_its_time_limit_once_not_per_batch(settings, caplog):
+    """A purge of many keys goes in several requests; a cache that accepts and never answers is waited for
+    up to CACHE_PURGE_TIMEOUT in all, then given up with a message (a bulk action waited 2 s a batch)."""
+    from editorial.pagecache import purge_http_caches
+
+    asked = []
+    with socket.socket() as hanging:
+        hanging.bind(("127.0.0.1", 0))
+        hanging.listen(50)
+        settings.CACHE_PURGE_URLS = [f"http://127.0.0.1:{hanging.getsockname()[1]}/"]
+        settings.CACHE_PURGE_TIMEOUT = 0.3
+        hanging.settimeout(0.05)
+
+        def count_requests():
+            while True:
+                try:
+                    asked.append(hanging.accept()[0])
+                except OSError:
+                    return
+
+        purge_http_caches({f"press.coverage.{pk}" for pk in range(2000)})  # several batches
+        count_requests()
+        for connection_ in asked:
+            connection_.close()
+
+    assert len(asked) == 1
+    assert "out of time" in caplog.text
