@@ -54,6 +54,9 @@ def test_a_save_in_the_admin_purges_the_pages_varnish_keeps_that_show_it(
         through(varnish, path)
         cached, body = through(varnish, path)
         assert cached == "HIT", path
+    with urllib.request.urlopen(varnish + "/coverage/", timeout=30) as response:
+        # The keys are for the caches: visitors get none of the headers that carry them.
+        assert not {"xkey", "surrogate-key", "cache-tag"} & {name.lower() for name in response.headers}
 
     url, _, data = change_form(client, piece)
     data["headline"] = "The headline Varnish must not keep"

@@ -56,6 +56,8 @@ sub vcl_deliver {
     } else {
         set resp.http.X-Cache = "MISS";
     }
-    # Keys are for this cache, not for browsers.
+    # Keys are for the caches, not for browsers: they name rows, and weigh kilobytes on a large page.
     unset resp.http.xkey;
+    unset resp.http.Surrogate-Key;
+    unset resp.http.Cache-Tag;
 }
