@@ -322,12 +322,30 @@ class PurgeLog:
         try:
             stat = os.stat(path)
         except FileNotFoundError:
+            if self.inode is not None:
+                self._lost()
             self.reset()
             return
         if stat.st_ino != self.inode or stat.st_size < self.offset:
+            known = self.counter if self.inode is not None else None
             self.reset()
             self.inode = stat.st_ino
-        if stat.st_size == self.offset:
+            self._read(path, stat.st_size)
+            if known is not None and self.counter < known:
+                self._lost()  # not a compaction, which keeps every counter: a new log
+            return
+        self._read(path, stat.st_size)
+
+    def _lost(self):
+        """The log was deleted or replaced (a clean-up of var/, a deploy): the purges it held are gone, so no
+        page stored before can be shown to be fresh. Drops them: this process's pages and the machine's."""
+        logger.warning("The page cache's purge log %s was lost: dropping the pages cached before", self.path)
+        caches["default"].clear()
+        machine_pages().clear()
+
+    def _read(self, path, size):
+        """Reads the lines appended to the log at path (size bytes long, by stat()) since the last read."""
+        if size == self.offset:
             return
         with open(path, "rb") as log:
             log.seek(self.offset)

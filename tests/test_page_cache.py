@@ -365,3 +365,25 @@ def test_a_cache_in_front_that_hangs_costs_a_purge_its_time_limit_once_not_per_b
 
     assert len(asked) == 1
     assert "out of time" in caplog.text
+
+
+def test_a_purge_log_deleted_under_a_running_site_leaves_no_stale_page(visitor, editor_client, settings):
+    """Without Redis, purges are counted in a log beside PAGE_CACHE_VERSION_FILE: if it is deleted (a clean-up
+    of var/), the pages cached before cannot be shown fresh and are dropped, and the next save shows."""
+    from editorial.pagecache import shares_cache
+
+    if shares_cache():
+        return  # with Redis the purges live beside the pages, and go with them
+    person = Person.objects.get(slug=SOKO)
+    person.save()  # the log exists, and this process has read it
+    visitor.get(person.get_absolute_url())
+    assert served_from_cache(visitor, person.get_absolute_url())
+    log = settings.PAGE_CACHE_VERSION_FILE.with_name(f"{settings.PAGE_CACHE_VERSION_FILE.name}.purges")
+    log.unlink()
+
+    url = admin_url(Person, "change", person.pk)
+    _, _, data = change_form(editor_client, person)
+    data["name"] = "Soko, renamed after the clean-up"
+    assert editor_client.post(url, data).status_code == 302
+
+    assert "Soko, renamed after the clean-up" in visitor.get(person.get_absolute_url()).text
