@@ -169,7 +169,7 @@ def parse_terms(words):
     """[(excluded, [term, ...]), ...]: each group must match one of its terms (or must not, if excluded)."""
     groups, either = [], False
     for exclude_phrase, phrase, exclude_word, word in TERMS.findall(words):
-        term = (phrase or word).strip()
+        term = (phrase or word.strip('"')).strip()  # a stray quote, as websearch_to_tsquery reads it
         if not phrase and term.lower() == "or":
             either = bool(groups)
             continue
