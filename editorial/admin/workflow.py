@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from reversion.errors import RevertError
 
+from editorial.admin.filters import bounded_list_filter
 from editorial.admin.hardening import HardenedAdmin
 from editorial.admin.versions import DraftsAdmin, VersionedAdmin
 from editorial.models import AuditedModel, PublicationStatus, live
@@ -58,6 +59,12 @@ class AuditedAdmin(HardenedAdmin, VersionedAdmin):
 
     show_facets = admin.ShowFacets.ALWAYS
     list_per_page = 50
+
+    def get_list_filter(self, request):
+        """Django's list filters, each filter by a related model listing only the most used related rows
+        (editorial.admin.filters): the facets count every listed choice in one query, one column each.
+        """
+        return [bounded_list_filter(self.model, entry) for entry in super().get_list_filter(request)]
 
     def get_readonly_fields(self, request, obj=None):
         """Django's read-only fields, plus the four audit fields on a change form (not on an add form)."""
