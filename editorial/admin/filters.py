@@ -50,7 +50,19 @@ class MostUsedRelatedFieldListFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         """(key, label) of the related rows most used by the admin's rows, at most `limit`, ordered as
         the related model's admin orders them, plus the chosen ones; sets more_choices when it left some
-        out."""
+        out. Read once a request: the changelist makes its filters again for each filter's facet counts.
+        """
+        remembered = getattr(request, "_most_used_choices", None)
+        if remembered is None:
+            remembered = request._most_used_choices = {}
+        key = (model_admin.model, self.field_path, tuple(self.lookup_val or ()), self.limit)
+        if key not in remembered:
+            remembered[key] = self.read_choices(field, request, model_admin)
+        choices, self.more_choices = remembered[key]
+        return choices
+
+    def read_choices(self, field, request, model_admin):
+        """(field_choices(), whether it left some related rows out), read from the database."""
         used = (
             model_admin.get_queryset(request)
             .order_by()
@@ -61,14 +73,15 @@ class MostUsedRelatedFieldListFilter(admin.RelatedFieldListFilter):
             .values_list(self.field_path, flat=True)[: self.limit + 1]
         )
         keys = list(used)
-        self.more_choices = len(keys) > self.limit
+        more = len(keys) > self.limit
         keys = [*keys[: self.limit], *self.chosen_values(field)]
         ordering = self.field_admin_ordering(field, request, model_admin)
-        return field.get_choices(
+        choices = field.get_choices(
             include_blank=False,
             limit_choices_to={f"{field.target_field.name}__in": keys},
             ordering=ordering,
         )
+        return choices, more
 
 
 def bounded_list_filter(model, entry):
