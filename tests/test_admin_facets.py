@@ -92,3 +92,28 @@ def test_every_list_filtered_by_a_related_model_lists_the_most_used_only(editor_
     assert f"neighbourhood (the {cap} most used)" in sidebar(places)
     assert f"work (the {cap} most used)" in sidebar(milestones)
     assert sidebar(milestones).count("work__id__exact=") == cap
+
+
+def test_the_publication_facets_count_each_state(editor_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from editorial.models import live
+
+    ahead = timezone.now() + timedelta(days=3)
+    new_piece("a-draft")
+    new_piece("in-review", status="in_review")
+    new_piece("scheduled", status="published", published_at=ahead)
+    new_piece("on-the-site", status="published")
+    expected = {
+        "Draft": Coverage.objects.filter(status="draft").count(),
+        "In review": Coverage.objects.filter(status="in_review").count(),
+        "Scheduled": Coverage.objects.filter(status="published", published_at__gt=timezone.now()).count(),
+        "On the site": Coverage.objects.filter(live()).count(),
+    }
+
+    shown = sidebar(editor_client.get(admin_url(Coverage, "changelist")))
+
+    for label, count in expected.items():
+        assert f"{label} ({count})" in shown

