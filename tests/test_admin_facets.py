@@ -2,11 +2,15 @@
 refused the facet counts of 2,008 outlets (one column each, 1,664 at most) and the coverage list answered
 500 after every bulk action."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from editorial.admin import filters
+from editorial.models import live
 from people.models import Neighbourhood, Place
-from press.models import Coverage, Milestone, Outlet, Work
+from press.models import Coverage, Milestone, Outlet, Quote, Work
 from tests.admin_forms import admin_url
 from tests.story import new_piece, new_place
 
@@ -95,12 +99,6 @@ def test_every_list_filtered_by_a_related_model_lists_the_most_used_only(editor_
 
 
 def test_the_publication_facets_count_each_state(editor_client):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from editorial.models import live
-
     ahead = timezone.now() + timedelta(days=3)
     new_piece("a-draft")
     new_piece("in-review", status="in_review")
@@ -117,3 +115,14 @@ def test_the_publication_facets_count_each_state(editor_client):
 
     for label, count in expected.items():
         assert f"{label} ({count})" in shown
+
+
+def test_the_source_facets_count_cited_and_uncited_quotes(editor_client):
+    Quote.objects.create(words="Uncited words", speaker_description="someone")
+    cited = Quote.objects.filter(passage__isnull=False).count()
+    uncited = Quote.objects.filter(passage__isnull=True).count()
+
+    shown = sidebar(editor_client.get(admin_url(Quote, "changelist")))
+
+    assert f"Cited ({cited})" in shown
+    assert f"Not cited yet ({uncited})" in shown
