@@ -2,6 +2,7 @@
 publication workflow, inlines for long lists, and the uncited claims report. People and press build their
 admins on these; `from editorial.admin import PublishableAdmin` is the way in."""
 
+from editorial.admin.filters import MostUsedRelatedFieldListFilter
 from editorial.admin.hardening import BadListAddress, HardenedAdmin
 from editorial.admin.inlines import FetchedChoicesInline
 from editorial.admin.reports import UncitedClaimsReport
@@ -21,6 +22,7 @@ __all__ = [
     "FetchedChoicesInline",
     "HardenedAdmin",
     "IllustratedAdmin",
+    "MostUsedRelatedFieldListFilter",
     "PublicationFilter",
     "PublishableAdmin",
     "UncitedClaimsReport",

@@ -9,12 +9,14 @@ from django.contrib.admin import ActionLocation
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from reversion.errors import RevertError
 
+from editorial.admin.filters import bounded_list_filter
 from editorial.admin.hardening import HardenedAdmin
 from editorial.admin.versions import DraftsAdmin, VersionedAdmin
 from editorial.models import AuditedModel, PublicationStatus, live
@@ -58,6 +60,12 @@ class AuditedAdmin(HardenedAdmin, VersionedAdmin):
 
     show_facets = admin.ShowFacets.ALWAYS
     list_per_page = 50
+
+    def get_list_filter(self, request):
+        """Django's list filters, each filter by a related model listing only the most used related rows
+        (editorial.admin.filters): the facets count every listed choice in one query, one column each.
+        """
+        return [bounded_list_filter(self.model, entry) for entry in super().get_list_filter(request)]
 
     def get_readonly_fields(self, request, obj=None):
         """Django's read-only fields, plus the four audit fields on a change form (not on an add form)."""
@@ -140,6 +148,19 @@ class PublicationFilter(admin.SimpleListFilter):
             ("scheduled", "Scheduled"),
             ("live", "On the site"),
         ]
+
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        """Each choice's count (Django's "<i>__c" names) as a condition on the row itself: Django's
+        default, "pk IN (the choice's rows)", read the table again for every choice (0.9 s of the
+        coverage list at 100,000 pieces)."""
+        now = timezone.now()
+        conditions = [
+            Q(status=PublicationStatus.DRAFT),
+            Q(status=PublicationStatus.IN_REVIEW),
+            Q(status=PublicationStatus.PUBLISHED, published_at__gt=now),
+            live(),
+        ]
+        return {f"{i}__c": Count(pk_attname, filter=condition) for i, condition in enumerate(conditions)}
 
     def queryset(self, request, queryset):
         match self.value():

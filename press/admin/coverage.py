@@ -78,7 +78,7 @@ class CoverageAdmin(CoverageImport, CoverageReport, CoverageExport, IllustratedA
         "featured",
         "kind",
         "stance",
-        ("outlet", admin.RelatedOnlyFieldListFilter),
+        "outlet",
     ]
     list_select_related = ["outlet"]
     search_fields = [

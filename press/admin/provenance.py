@@ -1,6 +1,7 @@
 """The admin of provenance: passages (with the uncited claims report) and what every claim's admin shares."""
 
 from django.contrib import admin
+from django.db.models import Count, Q
 from django.utils.html import format_html
 
 from editorial.admin import (
@@ -30,6 +31,14 @@ class SourceFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [("yes", "Cited"), ("no", "Not cited yet")]
+
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        """Cited and not cited yet counted as conditions on the claim itself: Django's default,
+        "pk IN (the choice's rows)", read the table again per choice (0.3 s of the quotes list at 200,000)."""
+        return {
+            "0__c": Count(pk_attname, filter=Q(passage__isnull=False)),
+            "1__c": Count(pk_attname, filter=Q(passage__isnull=True)),
+        }
 
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):
