@@ -126,39 +126,33 @@ def mixed_crawl(base_url, paths, editor_env, *, duration=10, threads=2, connecti
             stdout=subprocess.PIPE,
             text=True,
         )
-        out = subprocess.run(
-            [
-                "wrk",
-                "--threads",
-                str(threads),
-                "--connections",
-                str(connections),
-                "--duration",
-                f"{duration}s",
-                "--timeout",
-                "5s",
-                "--latency",
-                "--script",
-                str(ROOT / "bench" / "crawl.lua"),
-                base_url,
-                "--",
-                listing.name,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=duration + 120,
-            check=True,
-        ).stdout
+        result = run_wrk(
+            base_url, duration, ROOT / "bench" / "crawl.lua", threads, connections, [listing.name]
+        )
         editor_out, _ = editor.communicate(timeout=120)
     finally:
         os.unlink(listing.name)
     if editor.returncode:
         raise subprocess.CalledProcessError(editor.returncode, "editor")
-    result = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
-    result["rps"] = result["requests"] / result["seconds"]
     result["hit_share"] = result["hits"] / max(1, result["hits"] + result["misses"])
     result["saves"] = int(next(line for line in editor_out.splitlines() if line.startswith("SAVES "))[6:])
     result["holds"] = result["hit_share"] >= MIN_HIT_SHARE
+    return result
+
+
+def run_wrk(url, duration, script, threads=2, connections=8, script_args=()):
+    """Runs wrk against url for duration seconds with the Lua script (a path), threads and connections,
+    script_args after "--", a request's timeout 5 s. The script prints one line "RESULT {json}"
+    (requests, seconds, p50_ms, p95_ms, p99_ms, errors...): returns that dict with rps (requests a second)
+    added. Raises subprocess.CalledProcessError when wrk fails, TimeoutExpired past duration + 120 s."""
+    command = ["wrk", "--threads", str(threads), "--connections", str(connections), "--duration"]
+    command += [f"{duration}s", "--timeout", "5s", "--latency", "--script", str(script), url]
+    command += ["--", *script_args] if script_args else []
+    out = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=duration + 120, check=True
+    ).stdout
+    result = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
+    result["rps"] = result["requests"] / result["seconds"]
     return result
 
 

@@ -108,17 +108,24 @@ def manage(*args, database_url, timeout=600, archive_url=None, capture=False):
     return result.stdout if capture else None
 
 
-def collect_static():
-    """Collects static files under the benchmark's own settings (the production ones): WhiteNoise's hashed
-    names and their manifest, which the production settings require of every page (as `make serve` does)."""
-    env = {
+def production_env():
+    """The environment (dict) of a process under the benchmark's settings: the production ones on the
+    archive, over plain HTTP on loopback, with a secret of its own."""
+    return {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": ARCHIVE,
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": HOST,
         "LOCAL_HTTP": "1",
     }
-    run([PY, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], timeout=300, env=env)
+
+
+def collect_static():
+    """Collects static files under the benchmark's own settings (the production ones): WhiteNoise's hashed
+    names and their manifest, which the production settings require of every page (as `make serve` does)."""
+    run(
+        [PY, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], timeout=300, env=production_env()
+    )
 
 
 def last_line_of_shell(database_url, script):
@@ -238,11 +245,7 @@ class Server:
     def __enter__(self):
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": ARCHIVE,
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": HOST,
-            "LOCAL_HTTP": "1",
+            **production_env(),
             "WEB_CONCURRENCY": str(WORKERS),
             "BIND": f"{HOST}:{self.port}",
             "PAGE_CACHE_SECONDS": str(self.page_cache_seconds),
@@ -279,29 +282,9 @@ class Server:
 
 
 def wrk(url, duration):
-    out = run(
-        [
-            "wrk",
-            "--threads",
-            "2",
-            "--connections",
-            str(CONNECTIONS),
-            "--duration",
-            f"{duration}s",
-            "--timeout",
-            "5s",
-            "--latency",
-            "--script",
-            str(ROOT / "bench" / "latency.lua"),
-            url,
-        ],
-        timeout=duration + 60,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
-    result["rps"] = result["requests"] / result["seconds"]
-    return result
+    """wrk's figures (crawl.run_wrk()) for duration seconds of GETs of url, 2 threads, CONNECTIONS
+    connections, latencies from bench/latency.lua."""
+    return crawl.run_wrk(url, duration, ROOT / "bench" / "latency.lua", connections=CONNECTIONS)
 
 
 def machine():
