@@ -333,7 +333,7 @@ def main():
     small = {name: path for name, path in pages(SMALL_ARCHIVE).items() if name in urls}
     small_queries = count_queries(SMALL_ARCHIVE, small)
 
-    cold, cached, floors, sql_floors, sizes = {}, {}, {}, {}, {}
+    cold, cached, floors, sql_floors, orm_floors, sizes = {}, {}, {}, {}, {}, {}
     with Server(options.port, page_cache_seconds=0) as server:
         bare_cold = wrk(server.url("/bench/floor/bare/"), options.duration)
         for name, path in urls.items():
@@ -343,6 +343,9 @@ def main():
             floors[name] = wrk(server.url(f"/bench/floor/template/?bytes={sizes[name]}"), options.duration)
             sql_floors[name] = wrk(
                 server.url(f"/bench/floor/sql/?bytes={sizes[name]}&page={quote(path)}"), options.duration
+            )
+            orm_floors[name] = wrk(
+                server.url(f"/bench/floor/orm/?bytes={sizes[name]}&page={quote(path)}"), options.duration
             )
     with Server(options.port + 1, page_cache_seconds=600) as server:
         bare = wrk(server.url("/bench/floor/bare/"), options.duration)
@@ -360,6 +363,7 @@ def main():
         cached,
         floors,
         sql_floors,
+        orm_floors,
         bare,
         bare_cold,
         queries,
@@ -397,7 +401,19 @@ def under_edits(options):
 
 
 def write_report(
-    options, urls, sizes, cold, cached, floors, sql_floors, bare, bare_cold, queries, small_queries, crawls
+    options,
+    urls,
+    sizes,
+    cold,
+    cached,
+    floors,
+    sql_floors,
+    orm_floors,
+    bare,
+    bare_cold,
+    queries,
+    small_queries,
+    crawls,
 ):
     """Writes the benchmark's section of options.output (Markdown) and returns it; what follows KEPT_BELOW
     in the file (other benchmarks' sections, the profiles) is kept as it is."""
@@ -423,9 +439,15 @@ def write_report(
         f"a list page also when its p50 is at most {LIST_TO_FIRST}x page 1's, and a search when its p95 is "
         f"under {SEARCH_P95_MS} ms.",
         "",
+        "The ORM floor is the same template after the page's own view has built its querysets through "
+        "Django's ORM and fetched them (the same queries, counted; its templates not rendered): what the "
+        "page could reach if its templates cost nothing more than the floor's. Where the ORM floor itself is "
+        f"below {UNCACHED_TO_CEILING} of the ceiling, no template engine can bring the page there while it "
+        "builds its queries with the ORM.",
+        "",
         "| page | bytes | req/s | p50 ms | p95 ms | p99 ms | floor req/s | ceiling req/s | of ceiling | "
-        "queries (100k / 10) | |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "ORM floor req/s | ORM floor of ceiling | queries (100k / 10) | |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     first = cold.get("coverage list, page 1")
     for name, path in urls.items():
@@ -447,7 +469,9 @@ def write_report(
         lines.append(
             f"| {name} (`{path}`) | {sizes[name]:,} | {result['rps']:.0f} | {result['p50_ms']:.1f} | "
             f"{result['p95_ms']:.1f} | {result['p99_ms']:.1f} | {floors[name]['rps']:.0f} | "
-            f"{ceiling['rps']:.0f} | {ratio:.2f} | {count} / {small} | {'holds' if ok else '**fails**'} |"
+            f"{ceiling['rps']:.0f} | {ratio:.2f} | {orm_floors[name]['rps']:.0f} | "
+            f"{orm_floors[name]['rps'] / ceiling['rps']:.2f} | {count} / {small} | "
+            f"{'holds' if ok else '**fails**'} |"
         )
     lines += [
         "",
