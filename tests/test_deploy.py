@@ -161,3 +161,21 @@ def test_gunicorn_binds_and_sizes_from_the_environment(monkeypatch, environment,
 
     assert config["bind"] == bind
     assert config["workers"] == (workers or os.cpu_count())
+
+
+@pytest.mark.django_db
+def test_postgresql_plans_a_search_or_a_year_for_its_own_values_and_keeps_the_other_plans(client, settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    settings.PAGE_CACHE_SECONDS = 0  # every visit runs the list's statements
+    for _ in range(8):  # past psycopg's threshold and PostgreSQL's five custom plans before a generic one
+        for address in ("/coverage/?year=2014", "/coverage/?q=kiss", "/coverage/"):
+            assert client.get(address).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        kept = [statement for (statement,) in cursor.fetchall()]
+    assert any('FROM "press_coverage"' in statement for statement in kept)
+    # A kept plan guesses 250 rows for any range: it sorted a whole year of coverage for each page.
+    assert not [statement for statement in kept if " BETWEEN " in statement or "tsquery(" in statement]
