@@ -13,6 +13,7 @@ import logging
 import math
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -39,12 +40,8 @@ def has_second_factor(user):
     devices = [
         model.objects.filter(user=OuterRef("pk"), confirmed=True) for model in (TOTPDevice, StaticDevice)
     ]
-    return (
-        type(user)
-        ._default_manager.filter(pk=user.pk)
-        .filter(Exists(devices[0]) | Exists(devices[1]))
-        .exists()
-    )
+    accounts = get_user_model()._default_manager.filter(pk=user.pk)
+    return accounts.filter(Exists(devices[0]) | Exists(devices[1])).exists()
 
 
 def is_verified(user):
@@ -132,20 +129,38 @@ def start_new_app(user):
 def confirm_app(request, device, code):
     """Confirms device (the user's pending TOTPDevice) when code is its current code: it becomes the one
     authenticator app of the account (any other is removed), verifies this session, and the account gets
-    recovery codes if it has none. Returns the new recovery codes (a list of str, to show once), [] when it
-    kept its own, or None when the code is wrong (counted: django-otp throttles the device)."""
+    recovery codes if it has none. Returns the new recovery codes (a list of str, to show once), or [] when
+    it kept its own. Raises CodeRefused for a wrong code (counted: django-otp throttles the device)."""
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-        if not device.verify_token(normalized(code)):
-            logger.warning("Two-factor setup: a wrong code for %s", device.user.get_username())
-            return None
-        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        codes = [] if recovery_codes_left(device.user) else new_recovery_codes(device.user)
+        refuse_while_throttled(device)
+        # A wrong code is counted on the device: the refusal is raised once that count is committed.
+        confirmed = device.verify_token(normalized(code))
+        if confirmed:
+            TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            codes = [] if recovery_codes_left(device.user) else new_recovery_codes(device.user)
+    if not confirmed:
+        logger.warning("Two-factor setup: a wrong code for %s", device.user.get_username())
+        raise CodeRefused(
+            "That code is not right: type the six digits the app shows now for this press room (a code "
+            "lasts 30 seconds; the app and this server must agree on the time)."
+        )
     sign_in_with(request, device)
     logger.info("Two-factor sign-in set up for %s", device.user.get_username())
     return codes
+
+
+def refuse_while_throttled(device):
+    """Raises CodeRefused, saying how long to wait, while device refuses codes after wrong ones."""
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        wait = max(1, math.ceil((details["locked_until"] - timezone.now()).total_seconds()))
+        raise CodeRefused(
+            f"Too many wrong codes in a row: wait {wait} second{'s' if wait != 1 else ''} and try again, "
+            "with a new code."
+        )
 
 
 def recovery_codes_left(user):
@@ -185,13 +200,7 @@ def verify_code(request, code):
     with transaction.atomic():
         devices = list(model.objects.filter(user=user, confirmed=True).select_for_update())
         for device in devices:
-            allowed, details = device.verify_is_allowed()
-            if not allowed:
-                wait = max(1, math.ceil((details["locked_until"] - timezone.now()).total_seconds()))
-                raise CodeRefused(
-                    f"Too many wrong codes in a row: wait {wait} second{'s' if wait != 1 else ''} and try "
-                    "again, with a new code."
-                )
+            refuse_while_throttled(device)
             if device.verify_token(code):
                 break
         else:

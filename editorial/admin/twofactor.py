@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -161,16 +162,15 @@ class ManageView:
         if app is None and pending is None:
             pending = twofactor.pending_app(user)
         if action == "confirm" and pending is not None and form.is_valid():
-            codes = twofactor.confirm_app(request, pending, form.cleaned_data["code"])
-            if codes is None:
-                form.add_error(
-                    "code",
-                    "That code is not right: type the six digits the app shows now for this press room "
-                    "(a code lasts 30 seconds; the app and this server must agree on the time).",
-                )
-            elif codes:
-                return self.show_codes(request, codes, "Two-factor sign-in is set up: your recovery codes")
+            try:
+                codes = twofactor.confirm_app(request, pending, form.cleaned_data["code"])
+            except twofactor.CodeRefused as refusal:
+                form.add_error("code", str(refusal))
             else:
+                if codes:
+                    return self.show_codes(
+                        request, codes, "Two-factor sign-in is set up: your recovery codes"
+                    )
                 messages.success(
                     request, "Your new authenticator app is set up; the old one no longer works."
                 )
@@ -199,13 +199,15 @@ class ManageView:
 
 
 def log(request, account, message):
-    """Records message in the admin's history of account (a User), as done by request.user."""
-    LogEntry.objects.log_actions(
+    """Records message in the admin's history of account (a User, or its TwoFactorAccount proxy: the entry
+    goes to the user's own history, under Users), as done by request.user, and in the log."""
+    LogEntry.objects.create(
         user_id=request.user.pk,
-        queryset=[account],
+        content_type=ContentType.objects.get_for_model(account),
+        object_id=str(account.pk),
+        object_repr=account.get_username(),
         action_flag=CHANGE,
         change_message=message,
-        single_object=True,
     )
     logger.warning("%s (account %s, by %s)", message, account.get_username(), request.user.get_username())
 
