@@ -247,14 +247,14 @@ class TwoFactorAccount(User):
 
     It gives the way back from a lost device a permission with a content type of its own, "Can reset a
     colleague's two-factor sign-in" (reset_two_factor), which migration editorial.0004 grants to the Editors
-    group; the admin's "Two-factor sign-in" list (editorial.admin.twofactor) offers the reset to whoever has
-    it. The devices themselves are django-otp's (editorial.twofactor)."""
+    group; the admin's "Two-factor sign-in of staff accounts" list (editorial.admin.twofactor) offers the
+    reset to whoever has it. The devices themselves are django-otp's (editorial.twofactor)."""
 
     class Meta:
         proxy = True
         ordering = ["username"]
-        verbose_name = "two-factor sign-in"
-        verbose_name_plural = "two-factor sign-in"
+        verbose_name = "two-factor sign-in of a staff account"
+        verbose_name_plural = "two-factor sign-in of staff accounts"
         permissions = [("reset_two_factor", "Can reset a colleague's two-factor sign-in")]
 
     def __str__(self):

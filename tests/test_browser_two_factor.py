@@ -33,7 +33,7 @@ def test_an_editor_sets_up_two_factor_signs_out_and_signs_in_with_the_code(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(site_url + "/admin/")
-    page.get_by_role("link", name="Two-factor sign-in").click()
+    page.get_by_role("link", name="Your two-factor sign-in").click()
 
     assert page.locator("#two-factor-qr svg").count() == 1
     secret = page.locator("#two-factor-secret").inner_text()

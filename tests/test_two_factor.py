@@ -279,7 +279,7 @@ def set_up_from_the_page(client, *, next_address="/admin/"):
 def test_an_editor_sets_up_two_factor_and_keeps_recovery_codes(editor_client, editor, caplog):
     caplog.set_level(logging.DEBUG)
     assert editor_client.get("/admin/").status_code == 200  # not required here: the password is enough
-    assert "Two-factor sign-in" in editor_client.get("/admin/").content.decode()
+    assert "Your two-factor sign-in" in editor_client.get("/admin/").content.decode()
 
     wrong = editor_client.post(MANAGE, {"action": "confirm", "code": "12345x"})
     assert "That code is not right" in wrong.content.decode()

@@ -1,6 +1,7 @@
 """Two-factor sign-in in the admin: the code step after the password, the page where an editor sets up an
-authenticator app and keeps recovery codes, and the way back from a lost device, "Two-factor sign-in" in the
-admin's Editorial section, where another editor or a superuser resets a colleague's second factor.
+authenticator app and keeps recovery codes, and the way back from a lost device, "Two-factor sign-in of
+staff accounts" in the admin's Editorial section, where another editor or a superuser resets a colleague's
+second factor.
 
 The rules (what a session owes, which device a code is for, throttling) are editorial.twofactor's; its
 middleware keeps the rest of the admin shut until they are met. URLs: `urls` below, mounted by config/urls.py
@@ -101,8 +102,8 @@ class VerifyView:
                     left = twofactor.recovery_codes_left(request.user)
                     messages.warning(
                         request,
-                        f"You used a recovery code: {left} left. Make new ones on the Two-factor sign-in "
-                        "page if you are running out, and set up your app again if it is lost.",
+                        f"You used a recovery code: {left} left. Make new ones (Your two-factor sign-in) "
+                        "if you are running out, and set up your app again if it is lost.",
                     )
                 return HttpResponseRedirect(next_address(request))
         context = {

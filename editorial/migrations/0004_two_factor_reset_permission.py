@@ -1,6 +1,6 @@
 """Two-factor sign-in's way back from a lost device: a proxy of User (no table) whose permission "Can reset a
 colleague's two-factor sign-in" the Editors group gets here, with the view permission of the admin's
-"Two-factor sign-in" list (editorial.admin.twofactor). Contributors get neither: they ask an editor.
+"Two-factor sign-in of staff accounts" list (editorial.admin.twofactor). Contributors get neither: they ask an editor.
 """
 
 import django.contrib.auth.models
@@ -48,8 +48,8 @@ class Migration(migrations.Migration):
             fields=[
             ],
             options={
-                'verbose_name': 'two-factor sign-in',
-                'verbose_name_plural': 'two-factor sign-in',
+                'verbose_name': 'two-factor sign-in of a staff account',
+                'verbose_name_plural': 'two-factor sign-in of staff accounts',
                 'ordering': ['username'],
                 'permissions': [('reset_two_factor', "Can reset a colleague's two-factor sign-in")],
                 'proxy': True,
