@@ -95,7 +95,7 @@ def enrolled(request, db):
 def test_without_the_code_no_admin_address_answers(enrolled):
     client, user, app = enrolled
     piece = Coverage.objects.get(slug=Q_AND_A)
-    addresses = every_admin_address()
+    addresses = [*every_admin_address(), MANAGE]
     assert len(addresses) > 150
     for needed in (
         "/admin/",
@@ -121,6 +121,10 @@ def test_without_the_code_no_admin_address_answers(enrolled):
         assert b"nothing was done" in posted.content
 
     assert Coverage.objects.filter(pk=piece.pk).exists()
+    # Nor can it take the second factor off, or put its own in place.
+    assert client.post(MANAGE, {"action": "remove"}).status_code == 403
+    assert client.post(MANAGE, {"action": "new-app"}).status_code == 403
+    assert list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True)) == [app.pk]
     # The same session, once it gives the code, opens them.
     assert give_code(client, app_code(app.bin_key), f"/admin/press/coverage/{piece.pk}/change/")[
         "Location"

@@ -261,8 +261,6 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 # factor reaches only the page that sets one up (on in production); without it, setting one up is each
 # editor's choice. Either way an account that has one gives its code before any admin page.
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", False)
-# What an authenticator app names the account after ("First Kiss press room: eddie").
-OTP_TOTP_ISSUER = "First Kiss press room"
 # Wrong codes slow down: after n in a row, the next is refused for 2^(n-1) seconds (django-otp's throttling).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
@@ -286,3 +284,5 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FILM_TITLE = "First Kiss"
 FILM_SLUG = "first-kiss"  # the film the home page is about
 SITE_NAME = f"{FILM_TITLE} press room"
+# What an authenticator app names the account after ("First Kiss press room: eddie").
+OTP_TOTP_ISSUER = SITE_NAME
