@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from editorial.admin import twofactor
 from editorial.sitemaps import PagesSitemap, PublishedSitemap, index, sitemap
 from people.models import Neighbourhood, Organization, Person, Place
 from press.models import Coverage, Outlet, Work
@@ -32,6 +33,8 @@ SITEMAPS = {
 }
 
 urlpatterns = [
+    # Before the admin's own URLs, whose last pattern takes every address under admin/.
+    path("admin/two-factor/", include(twofactor.urls)),
     path("admin/", admin.site.urls),
     path("sitemap.xml", index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),

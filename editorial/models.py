@@ -1,9 +1,11 @@
 """What every model editors keep shares, whatever app it is in: what "public" means (a publication status
 and `published()`), who made and last changed a row and when, natural keys so that fixtures refer to rows by
-name instead of by id, and social cards. Abstract models: no table of theirs. The one table is the story
-loader's own record, LoadedStoryRow."""
+name instead of by id, and social cards. Abstract models: no table of theirs. The tables are the story
+loader's own record, LoadedStoryRow, and drafts; TwoFactorAccount, a proxy of User, carries the permission to
+reset a colleague's two-factor sign-in."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
@@ -238,3 +240,26 @@ class Draft(models.Model):
         Draft.objects.filter(
             content_type=self.content_type, object_id=self.object_id, state__in=self.OPEN
         ).update(state=state, closed_at=timezone.now(), closed_by=user)
+
+
+class TwoFactorAccount(User):
+    """A staff account seen for its two-factor sign-in (a proxy of auth's User: no table of its own).
+
+    It gives the way back from a lost device a permission with a content type of its own, "Can reset a
+    colleague's two-factor sign-in" (reset_two_factor), which migration editorial.0004 grants to the Editors
+    group; the admin's "Two-factor sign-in of staff accounts" list (editorial.admin.twofactor) offers the
+    reset to whoever has it. The devices themselves are django-otp's (editorial.twofactor)."""
+
+    class Meta:
+        proxy = True
+        ordering = ["username"]
+        verbose_name = "two-factor sign-in of a staff account"
+        verbose_name_plural = "two-factor sign-in of staff accounts"
+        permissions = [("reset_two_factor", "Can reset a colleague's two-factor sign-in")]
+
+    def __str__(self):
+        return self.get_username()
+
+    def get_absolute_url(self):
+        """The account's page in the admin's list of two-factor sign-in (no public page)."""
+        return reverse("admin:editorial_twofactoraccount_change", args=[self.pk])

@@ -145,3 +145,6 @@ def editorial_groups(transactional_db):
     importlib.import_module("editorial.migrations.0002_site_and_redirect_permissions").name_site_and_grant(
         apps, schema_editor
     )
+    importlib.import_module("editorial.migrations.0004_two_factor_reset_permission").grant_to_editors(
+        apps, schema_editor
+    )

@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "axes",
+    # Two-factor sign-in to the admin (editorial.twofactor): authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Versions of every save, compared and restored (editorial.versions).
     "reversion",
     "reversion_compare",
@@ -111,6 +115,10 @@ MIDDLEWARE = [
     "editorial.pagecache.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor, if any, verified this session (request.user.is_verified()); then the admin's door:
+    # a staff account with a device must give its code before any admin page (editorial.twofactor).
+    "django_otp.middleware.OTPMiddleware",
+    "editorial.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Inside the page cache, which stores 200s only: a cached page never reaches it, and it queries only on a
@@ -249,6 +257,16 @@ AXES_USERNAME_CALLABLE = "config.middleware.attempted_username"
 # How many proxies (load balancers) in front of the app add to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 
+# Two-factor sign-in (editorial.twofactor). With OTP_REQUIRED_FOR_STAFF, a staff account without a second
+# factor reaches only the page that sets one up (on in production); without it, setting one up is each
+# editor's choice. Either way an account that has one gives its code before any admin page.
+OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", False)
+# Wrong codes slow down: after n in a row, the next is refused for 2^(n-1) seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# How many one-time recovery codes an account keeps; making new ones voids the old.
+OTP_RECOVERY_CODES = 10
+
 # A piece's change form sends some 16 fields for each passage and the claim citing it: Django's default of
 # 1,000 fields refused a piece with 240 passages, and its 2.5 MB a long text. Room for 2,000 cited passages
 # and a text of several megabytes, still bounded against a flood of fields.
@@ -266,3 +284,5 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FILM_TITLE = "First Kiss"
 FILM_SLUG = "first-kiss"  # the film the home page is about
 SITE_NAME = f"{FILM_TITLE} press room"
+# What an authenticator app names the account after ("First Kiss press room: eddie").
+OTP_TOTP_ISSUER = SITE_NAME

@@ -31,6 +31,10 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = not LOCAL_HTTP
 CSRF_COOKIE_SECURE = not LOCAL_HTTP
 
+# Every staff account sets up two-factor sign-in at its first sign-in (editorial.twofactor);
+# OTP_REQUIRED_FOR_STAFF=0 leaves it to each editor.
+OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", True)
+
 # Static files from the app itself, through WhiteNoise: compressed, with hashed names cached for a year.
 # (In development, runserver serves them from the apps' folders.)
 MIDDLEWARE = [*MIDDLEWARE[:1], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
