@@ -111,11 +111,11 @@ MIDDLEWARE = [
     "editorial.pagecache.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # After authentication: signs a staff session out after STAFF_SESSION_IDLE_SECONDS unused, and keeps
-    # the list of each user's sessions that "Sign out everywhere" ends. Requests without a session cookie
-    # (the public, and the page cache's hits, which never get this far) pass untouched.
-    "editorial.sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: signs a staff session out after STAFF_SESSION_IDLE_SECONDS unused,
+    # and keeps the list of each user's sessions that "Sign out everywhere" ends. Requests without a session
+    # cookie (the public, and the page cache's hits, which never get this far) pass untouched.
+    "editorial.sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Inside the page cache, which stores 200s only: a cached page never reaches it, and it queries only on a
     # 404, answering 301 or 410 for an address a moved or deleted page left (editorial.redirects).
