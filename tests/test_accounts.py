@@ -15,9 +15,9 @@ from tests.story import PASSWORD, new_staff_member
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/admin/login/?next=/admin/"
-LOCKOUTS = "/admin/editorial/signinlockout/"
-SIGN_INS = "/admin/editorial/usersession/"
-EVERYWHERE = "/admin/editorial/usersession/sign-out-everywhere/"
+LOCKOUTS = "/admin/accounts/lockouts/"
+SIGN_INS = "/admin/accounts/sign-ins/"
+EVERYWHERE = "/admin/accounts/sign-out-everywhere/"
 
 
 def sign_in(client, username, password, address, **extra):

@@ -1,9 +1,8 @@
 """The admin's base classes for every app: hardening (never a 500, nothing lost), the audit trail and the
-publication workflow, inlines for long lists, the uncited claims report, and the accounts pages (sign-in
-lockouts, your sign-ins: editorial.admin.accounts, registered on import). People and press build their
+publication workflow, inlines for long lists, and the uncited claims report; the accounts pages (sign-in
+lockouts, your sign-ins) are editorial.admin.accounts. People and press build their
 admins on these; `from editorial.admin import PublishableAdmin` is the way in."""
 
-from editorial.admin import accounts  # noqa: F401  (registers its admins)
 from editorial.admin.filters import MostUsedRelatedFieldListFilter
 from editorial.admin.hardening import BadListAddress, HardenedAdmin
 from editorial.admin.inlines import FetchedChoicesInline

@@ -1,16 +1,19 @@
 """The admin's pages for accounts: Sign-in lockouts (editors lift a colleague's lockout) and Your sign-ins
-(each user's own recent sign-ins, and "Sign out everywhere")."""
+(each user's own recent sign-ins, and "Sign out everywhere"), at admin/accounts/ (`urls`, mounted by the root
+URLconf before the admin's own, named accounts:...). Pages of their own rather than ModelAdmins: nothing here
+is a row to add, change or delete."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from editorial.accounts import RULES, UNLOCK_PERMISSION, current_lockouts, lift_lockout, recent_sign_ins
-from editorial.admin.hardening import HardenedAdmin
-from editorial.models import SignInLockout, UserSession
+from editorial.models import UserSession
 from editorial.sessions import sign_out_everywhere
 
 
@@ -32,123 +35,72 @@ class UnlockForm(forms.Form):
         return data
 
 
-class AccountPagesAdmin(HardenedAdmin, admin.ModelAdmin):
-    """An admin whose only page is its list, replaced by a page of its own: nothing to add, change or
-    delete, no other address."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        name = "{}_{}_changelist".format(*info)
-        return [path("", self.admin_site.admin_view(self.changelist_view), name=name)]
-
-    def page_context(self, request, title):
-        return {**self.admin_site.each_context(request), "title": title, "subtitle": None, "opts": self.opts}
+def page_context(request, title):
+    """The admin's context for one of these pages titled title."""
+    return {**admin.site.each_context(request), "title": title, "subtitle": None}
 
 
-@admin.register(SignInLockout)
-class SignInLockoutAdmin(AccountPagesAdmin):
-    """Sign-in lockouts in force (editorial.accounts.current_lockouts), each with a button that lifts it.
-    Only staff with editorial.unlock_account (Editors, superusers) see or post it; anyone else gets 403."""
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.has_perm(UNLOCK_PERMISSION)
-
-    def changelist_view(self, request, extra_context=None):
-        """The list of lockouts (GET), or lifts the one posted and redirects back with a message (POST);
-        a post naming no lockout changes nothing and says so."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        if request.method == "POST":
-            form = UnlockForm(request.POST)
-            if form.is_valid():
-                rule = RULES[form.cleaned_data["rule"]]
-                failures = lift_lockout(
-                    rule,
-                    username=form.cleaned_data["username"],
-                    address=form.cleaned_data["address"] or None,
-                    by=request.user,
-                )
-                if failures:
-                    self.message_user(request, f"Lockout lifted: {failures} failed sign-ins forgotten.")
-                else:
-                    self.message_user(
-                        request, "That lockout had already ended; nothing to lift.", messages.INFO
-                    )
+@permission_required(UNLOCK_PERMISSION, raise_exception=True)
+def sign_in_lockouts(request):
+    """Sign-in lockouts in force (editorial.accounts.current_lockouts), each with a button that lifts it
+    (GET), or lifts the one posted and redirects back with a message (POST); a post naming no lockout
+    changes nothing and says so. Only staff with editorial.unlock_account (Editors, superusers) see or post
+    it; other staff get 403."""
+    if request.method == "POST":
+        form = UnlockForm(request.POST)
+        if form.is_valid():
+            failures = lift_lockout(
+                RULES[form.cleaned_data["rule"]],
+                username=form.cleaned_data["username"],
+                address=form.cleaned_data["address"] or None,
+                by=request.user,
+            )
+            if failures:
+                messages.success(request, f"Lockout lifted: {failures} failed sign-ins forgotten.")
             else:
-                self.message_user(
-                    request,
-                    "This request names no lockout; nothing was lifted. Choose again.",
-                    messages.WARNING,
-                )
-            return HttpResponseRedirect(request.path)
-        lockouts = current_lockouts()
-        context = {
-            **self.page_context(request, "Sign-in lockouts"),
-            "lockouts": lockouts,
-            "rules": RULES,
-        }
-        return TemplateResponse(request, "admin/editorial/sign_in_lockouts.html", context)
+                messages.info(request, "That lockout had already ended: nothing to lift.")
+        else:
+            messages.warning(request, "This request names no lockout; nothing was lifted. Choose again.")
+        return HttpResponseRedirect(request.path)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    context = {**page_context(request, "Sign-in lockouts"), "lockouts": current_lockouts(), "rules": RULES}
+    return TemplateResponse(request, "admin/editorial/sign_in_lockouts.html", context)
 
 
-@admin.register(UserSession)
-class YourSignInsAdmin(AccountPagesAdmin):
+@require_GET
+def your_sign_ins(request):
     """Your sign-ins: the newest 20 sign-ins (time, address, browser) and failed sign-ins under the user's
-    own username, how many sessions are open, and "Sign out everywhere". Every active staff member sees
-    their own; only a superuser may look at someone else's (?username=), anyone else asking gets 403."""
+    own username, how many sessions are open, and "Sign out everywhere". A superuser may look at someone
+    else's (?username=); other staff asking get 403."""
+    own = request.user.get_username()
+    username = request.GET.get("username", own)
+    if username != own and not request.user.is_superuser:
+        raise PermissionDenied
+    sign_ins, failures = recent_sign_ins(username)
+    context = {
+        **page_context(request, "Your sign-ins" if username == own else f"Sign-ins of “{username}”"),
+        "own": username == own,
+        "sign_ins": sign_ins,
+        "failures": failures,
+        "open_sessions": UserSession.objects.filter(user=request.user).count(),
+    }
+    return TemplateResponse(request, "admin/editorial/your_sign_ins.html", context)
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
 
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        everywhere = path(
-            "sign-out-everywhere/",
-            self.admin_site.admin_view(self.sign_out_everywhere_view),
-            name=f"{info[0]}_{info[1]}_sign_out_everywhere",
-        )
-        return [everywhere, *super().get_urls()]
+@require_POST
+def sign_out_everywhere_view(request):
+    """Ends every session of the user (POST) and sends them to the sign-in page, which says so."""
+    ended = sign_out_everywhere(request)
+    sessions = f"{ended} other session{'s' if ended != 1 else ''}"
+    messages.success(request, f"You were signed out everywhere: this browser and {sessions}.")
+    return HttpResponseRedirect(reverse("admin:login"))
 
-    def changelist_view(self, request, extra_context=None):
-        """The page (GET; other methods: 405)."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        if request.method not in ("GET", "HEAD"):
-            return HttpResponseNotAllowed(["GET", "HEAD"])
-        own = request.user.get_username()
-        username = request.GET.get("username", own)
-        if username != own and not request.user.is_superuser:
-            raise PermissionDenied
-        sign_ins, failures = recent_sign_ins(username)
-        context = {
-            **self.page_context(request, "Your sign-ins" if username == own else f"Sign-ins of “{username}”"),
-            "own": username == own,
-            "sign_ins": sign_ins,
-            "failures": failures,
-            "open_sessions": UserSession.objects.filter(user=request.user).count(),
-            "everywhere_url": reverse("admin:editorial_usersession_sign_out_everywhere"),
-        }
-        return TemplateResponse(request, "admin/editorial/your_sign_ins.html", context)
 
-    def sign_out_everywhere_view(self, request):
-        """Ends every session of the user (POST; other methods: 405) and sends them to the sign-in page,
-        which says so."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        ended = sign_out_everywhere(request)
-        sessions = f"{ended} other session{'s' if ended != 1 else ''}"
-        self.message_user(request, f"You were signed out everywhere: this browser and {sessions}.")
-        return HttpResponseRedirect(reverse("admin:login"))
+# Every page is behind the admin's own door (active staff, else the sign-in page) and its CSRF check.
+app_name = "accounts"
+urlpatterns = [
+    path("lockouts/", admin.site.admin_view(sign_in_lockouts), name="sign-in-lockouts"),
+    path("sign-ins/", admin.site.admin_view(your_sign_ins), name="your-sign-ins"),
+    path("sign-out-everywhere/", admin.site.admin_view(sign_out_everywhere_view), name="sign-out-everywhere"),
+]
