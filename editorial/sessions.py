@@ -15,9 +15,10 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import HASH_SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from editorial.accounts import logger as accounts_logger
 from editorial.models import UserSession
@@ -48,6 +49,21 @@ def forget_sign_out(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     if session is not None and session.session_key:
         UserSession.objects.filter(session_key=session.session_key).delete()
+
+
+def open_sessions(user):
+    """How many sessions user is signed in to (int): the recorded ones still in the session store and
+    still holding the user's password hash. Forgets the records of the others (expired, or ended by a
+    password change)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    current_hash = user.get_session_auth_hash()
+    dead = []
+    for record in UserSession.objects.filter(user=user):
+        data = store(session_key=record.session_key).load()
+        if not constant_time_compare(data.get(HASH_SESSION_KEY, ""), current_hash):
+            dead.append(record.pk)
+    UserSession.objects.filter(pk__in=dead).delete()
+    return UserSession.objects.filter(user=user).count()
 
 
 def sign_out_everywhere(request):

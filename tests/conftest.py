@@ -145,3 +145,6 @@ def editorial_groups(transactional_db):
     importlib.import_module("editorial.migrations.0002_site_and_redirect_permissions").name_site_and_grant(
         apps, schema_editor
     )
+    importlib.import_module(
+        "editorial.migrations.0004_sign_in_lockouts_and_sessions"
+    ).grant_unlock_to_editors(apps, schema_editor)

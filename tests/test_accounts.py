@@ -263,6 +263,7 @@ def test_a_password_change_ends_the_other_sessions(victor):
     assert changed.status_code == 302
     assert signed_in(laptop)
     assert not signed_in(phone)
+    assert "You have 1 open session." in laptop.get(SIGN_INS).content.decode()
 
 
 def test_sign_out_everywhere_ends_every_session_of_the_user(victor):

@@ -13,8 +13,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from editorial.accounts import RULES, UNLOCK_PERMISSION, current_lockouts, lift_lockout, recent_sign_ins
-from editorial.models import UserSession
-from editorial.sessions import sign_out_everywhere
+from editorial.sessions import open_sessions, sign_out_everywhere
 
 
 class UnlockForm(forms.Form):
@@ -83,7 +82,7 @@ def your_sign_ins(request):
         "own": username == own,
         "sign_ins": sign_ins,
         "failures": failures,
-        "open_sessions": UserSession.objects.filter(user=request.user).count(),
+        "open_sessions": open_sessions(request.user),
     }
     return TemplateResponse(request, "admin/editorial/your_sign_ins.html", context)
 
