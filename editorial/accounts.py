@@ -10,8 +10,9 @@ cool-off (AXES_COOLOFF_TIME), read from settings:
 - an address over any usernames: AXES_ADDRESS_FAILURE_LIMIT (10), against one common password tried on
   every account.
 
-A lockout lasts the cool-off from the last failure it counted: a try while locked out is refused and not
-counted (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False), so an attacker's retries never extend it.
+Each failure counts for the cool-off after it, so a lockout ends at the latest a cool-off after the last
+failure it counted; a try while locked out is refused and not counted
+(AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False), so an attacker's retries never extend it.
 An editor with the permission editorial.unlock_account lifts one sooner (lift_lockout(), in the admin's
 Sign-in lockouts), and the lockout page names who can (who_can_unlock()).
 
@@ -83,7 +84,7 @@ def rule_for(parameter):
 class Lockout:
     """Failed sign-ins counted by one rule: for a sign-in attempt (the rule nearest its limit) or in the
     admin's list (a lockout in force). username and address are those the rule counts by (None otherwise);
-    last is the newest failure counted, and the lockout ends a cool-off after it (until)."""
+    last is the newest failure counted, and the lockout ends a cool-off after it at the latest (until)."""
 
     rule: Rule
     failures: int
@@ -95,11 +96,10 @@ class Lockout:
     usernames: int = 0
 
     @property
-    def locked(self):
-        return self.failures >= self.limit
-
-    @property
     def until(self):
+        """When the lockout ends at the latest (a datetime, or None without a cool-off): a cool-off after
+        its last failure. Sooner when older failures, each counted for a cool-off after it, leave the rest
+        below the limit."""
         cool_off = get_cool_off()
         return self.last + cool_off if self.last and cool_off else None
 

@@ -245,8 +245,8 @@ X_FRAME_OPTIONS = "DENY"
 # Failed admin sign-ins (django-axes, with the lockout rules of editorial.accounts). Three rules, each with
 # its own limit within the cool-off: a username from one address (AXES_FAILURE_LIMIT, five), a username from
 # any addresses (ten: guessing one editor's password from many machines), and an address over any usernames
-# (ten: one common password tried on every account). A lockout lasts the cool-off from the last failure it
-# counted: tries while locked out are refused without being counted, so they never extend it. An editor
+# (ten: one common password tried on every account). Each failure counts for the cool-off after it; tries
+# while locked out are refused without being counted, so they never extend a lockout. An editor
 # lifts a lockout early in the admin (Sign-in lockouts).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", 10))
