@@ -261,6 +261,8 @@ def test_a_password_change_ends_the_other_sessions(victor):
     changed = change_password(laptop)
 
     assert changed.status_code == 302
+    done = laptop.get(changed["Location"]).content.decode()
+    assert "Every other browser signed in as you was signed out" in done
     assert signed_in(laptop)
     assert not signed_in(phone)
     assert "You have 1 open session." in laptop.get(SIGN_INS).content.decode()
