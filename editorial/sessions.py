@@ -94,10 +94,11 @@ class StaffSessionMiddleware:
     """Signs a staff user out after STAFF_SESSION_IDLE_SECONDS without a request (0: never), with a message
     the sign-in page shows, and records a staff session's new key after it changes.
 
-    A form posted after the limit is still saved, then the session ends: what an editor typed for longer
-    than the limit is not lost. Requests without a session cookie (every anonymous visitor) pass through
-    without reading the session or the user, so public pages and their cache are as before. The time of
-    use is written at most once a minute (a session save), not at every request.
+    A form posted after the limit is still handled (saved, or shown again with its errors), then the
+    session ends: a text an editor typed over longer than the limit is saved, not lost to a sign-in page.
+    Requests without a session cookie (every anonymous visitor) pass through without reading the session
+    or the user, so public pages and their cache are as before. The time of use is written at most once a
+    minute (a session save), not at every request.
     """
 
     def __init__(self, get_response):
