@@ -337,3 +337,43 @@ def test_public_pages_never_touch_the_session(client):
     assert response.status_code == 200
     assert "sessionid" not in response.cookies
     assert "Cookie" not in response.get("Vary", "")
+
+
+def test_a_lockout_is_kept_in_the_failure_log_with_address_and_time(client, victor, settings):
+    from axes.models import AccessFailureLog
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "victor", "wrong", "203.0.113.7")
+
+    lockout = AccessFailureLog.objects.get(locked_out=True)
+    assert (lockout.username, lockout.ip_address) == ("victor", "203.0.113.7")
+    assert lockout.attempt_time is not None
+
+
+def test_your_sign_ins_shows_the_newest_twenty(victor):
+    for n in range(25):
+        sign_in(Client(), "victor", PASSWORD, f"198.51.100.{n + 1}")
+    client = Client()
+    sign_in(client, "victor", PASSWORD, "198.51.100.200")
+
+    body = client.get(SIGN_INS).content.decode()
+
+    assert "Sign-ins (newest 20)" in body
+    assert "198.51.100.200" in body and "198.51.100.25<" in body
+    assert "198.51.100.1<" not in body
+
+
+def test_no_idle_timeout_when_it_is_zero(victor, settings):
+    settings.STAFF_SESSION_IDLE_SECONDS = 0
+    client = Client()
+    sign_in(client, "victor", PASSWORD, "198.51.100.1")
+    idle(client, 365 * 24 * 3600)
+
+    assert signed_in(client)
+
+
+def test_a_stale_session_cookie_on_a_public_page_is_harmless(client):
+    client.cookies["sessionid"] = "no-such-session"
+
+    assert client.get("/").status_code == 200
+    assert client.get("/admin/").status_code == 302
