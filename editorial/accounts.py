@@ -26,7 +26,7 @@ from datetime import datetime
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_ip_address, get_client_username, get_cool_off, get_lockout_parameters
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -303,8 +303,6 @@ def log_sign_in(sender, request, user, **kwargs):
 def recent_sign_ins(username, count=20):
     """The newest `count` sign-ins (axes AccessLog rows: time, address, browser, sign-out time) and failed
     sign-ins (AccessFailureLog rows) under username (str): a pair of lists, newest first."""
-    from axes.models import AccessFailureLog, AccessLog
-
     return (
         list(AccessLog.objects.filter(username=username).order_by("-attempt_time")[:count]),
         list(AccessFailureLog.objects.filter(username=username).order_by("-attempt_time")[:count]),
