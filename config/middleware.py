@@ -2,6 +2,7 @@
 username a sign-in attempt is counted under, and admin addresses refused before they reach the database."""
 
 import functools
+import ipaddress
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
@@ -24,7 +25,9 @@ class PermissionsPolicyMiddleware:
 
 
 def client_address(request):
-    """The visitor's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies what the outermost one saw.
+    """The visitor's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies what the outermost one saw;
+    None when that is not an IP address (a proxy's header garbled or missing an entry), which django-axes
+    then counts under no address, rather than failing to store it (PostgreSQL's inet refuses it).
 
     Each proxy appends the address it received the request from, so the client is the Nth from the right;
     anything further left was written by the client and cannot be trusted.
@@ -33,8 +36,20 @@ def client_address(request):
     header = request.META.get("HTTP_X_FORWARDED_FOR", "")
     forwarded = [part.strip() for part in header.split(",") if part.strip()]
     if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+        return ip_address_or_none(forwarded[-proxies])
+    return ip_address_or_none(request.META.get("REMOTE_ADDR"))
+
+
+def ip_address_or_none(value):
+    """value (str or None) as a normalised IPv4 or IPv6 address (str), or None when it is not one (an IPv6
+    zone such as %eth0 included: no database column of addresses holds it)."""
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if getattr(address, "scope_id", None):
+        return None
+    return str(address)
 
 
 # django-axes keeps the attempted username in a 255-character column (axes.models.AccessAttempt.username).

@@ -1,6 +1,6 @@
-"""The root URLconf: the admin (with its site titles), the sitemap index (sitemap.xml) and its sections
-(sitemap-<section>.xml), then each app's URLs (editorial, people, press) mounted at the root; every published
-model's pages are in the sitemap.
+"""The root URLconf: the admin (with its site titles, and its accounts pages before it), the sitemap index
+(sitemap.xml) and its sections (sitemap-<section>.xml), then each app's URLs (editorial, people, press)
+mounted at the root; every published model's pages are in the sitemap.
 """
 
 from django.conf import settings
@@ -35,6 +35,8 @@ SITEMAPS = {
 urlpatterns = [
     # Before the admin's own URLs, whose last pattern takes every address under admin/.
     path("admin/two-factor/", include(twofactor.urls)),
+    # Before the admin's own: Sign-in lockouts, Your sign-ins, Sign out everywhere (editorial.admin.accounts).
+    path("admin/accounts/", include("editorial.admin.accounts")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),

@@ -16,13 +16,15 @@ class EditorialConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        from editorial import pagecache, redirects
+        from editorial import accounts, pagecache, redirects, sessions
         from editorial.admin.hardening import harden_registered_admins
         from editorial.admin.library import mend_library_admins
         from editorial.admin.twofactor import unregister_device_admins
 
         pagecache.connect_signals()
         redirects.connect_signals()
+        accounts.connect_signals()
+        sessions.connect_signals()
         mend_library_admins(admin.site)
         unregister_device_admins(admin.site)
         harden_registered_admins(admin.site)

@@ -1,9 +1,11 @@
 """What every model editors keep shares, whatever app it is in: what "public" means (a publication status
 and `published()`), who made and last changed a row and when, natural keys so that fixtures refer to rows by
 name instead of by id, and social cards. Abstract models: no table of theirs. The tables are the story
-loader's own record, LoadedStoryRow, and drafts; TwoFactorAccount, a proxy of User, carries the permission to
-reset a colleague's two-factor sign-in."""
+loader's own record, LoadedStoryRow, drafts of rows on the site (Draft), and the sessions each user signed
+in to (UserSession); SignInLockout is django-axes' record of failed sign-ins, as lockouts editors lift, and
+TwoFactorAccount, a proxy of User, carries the permission to reset a colleague's two-factor sign-in."""
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -263,3 +265,35 @@ class TwoFactorAccount(User):
     def get_absolute_url(self):
         """The account's page in the admin's list of two-factor sign-in (no public page)."""
         return reverse("admin:editorial_twofactoraccount_change", args=[self.pk])
+
+
+class UserSession(models.Model):
+    """A session a user signed in to, by its key: what "Sign out everywhere" ends (editorial.sessions), with
+    any session engine but signed cookies, which keep nothing on the server to delete. Written at sign-in
+    and when a session's key changes (a password change gives the session a new key); removed at sign-out."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+        verbose_name = "sign-in"
+        verbose_name_plural = "your sign-ins"
+
+    def __str__(self):
+        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class SignInLockout(AccessAttempt):
+    """django-axes' failed sign-ins (AccessAttempt: a username from an address, with a count), seen in the
+    admin as the lockouts they add up to (editorial.accounts.current_lockouts). A proxy: no table of its
+    own; it carries the permission to lift a lockout, which migration 0004 gives the Editors group."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "sign-in lockout"
+        verbose_name_plural = "sign-in lockouts"
+        permissions = [("unlock_account", "Can lift a colleague's sign-in lockout")]

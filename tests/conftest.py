@@ -148,3 +148,6 @@ def editorial_groups(transactional_db):
     importlib.import_module("editorial.migrations.0004_two_factor_reset_permission").grant_to_editors(
         apps, schema_editor
     )
+    importlib.import_module(
+        "editorial.migrations.0004_sign_in_lockouts_and_sessions"
+    ).grant_unlock_to_editors(apps, schema_editor)

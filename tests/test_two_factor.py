@@ -14,7 +14,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -31,14 +31,17 @@ RECOVERY_CODE = re.compile(r"<li><code>([a-z2-7]{8})</code></li>")
 
 
 def admin_routes(patterns=None, prefix=""):
-    """(route, name) of every URL pattern of the admin site, its models' own views included (compare,
-    restore, history, import, export, report, uncited claims...)."""
-    for entry in admin.site.get_urls() if patterns is None else patterns:
+    """(route, name) of every URL pattern under admin/, after it: the admin site's, its models' own views
+    included (compare, restore, history, import, export, report, uncited claims...), and the pages mounted
+    beside it (two-factor sign-in, the accounts pages)."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + str(entry.pattern)
+        if patterns is None and not route.startswith("admin/"):
+            continue
         if isinstance(entry, URLResolver):
             yield from admin_routes(entry.url_patterns, route)
         elif isinstance(entry, URLPattern):
-            yield route, entry.name
+            yield route.removeprefix("admin/"), entry.name
 
 
 def filled(route):
@@ -75,7 +78,7 @@ def every_admin_address():
             addresses |= {
                 reverse(f"{name}_{view}", args=[first.pk]) for view in ("change", "delete", "history")
             }
-    return sorted(addresses - {"/admin/login/", "/admin/logout/"})
+    return sorted(addresses - {"/admin/login/", "/admin/logout/", VERIFY})
 
 
 @pytest.fixture(params=["editor", "superuser"])
@@ -108,6 +111,8 @@ def test_without_the_code_no_admin_address_answers(enrolled):
         "/admin/axes/accessattempt/",
         "/admin/editorial/twofactoraccount/",
         "/admin/password_change/",
+        "/admin/accounts/lockouts/",
+        "/admin/accounts/sign-ins/",
     ):
         assert any(address.startswith(needed) for address in addresses), needed
 

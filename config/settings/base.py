@@ -120,6 +120,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "editorial.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: signs a staff session out after STAFF_SESSION_IDLE_SECONDS unused,
+    # and keeps the list of each user's sessions that "Sign out everywhere" ends. Requests without a session
+    # cookie (the public, and the page cache's hits, which never get this far) pass untouched.
+    "editorial.sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Inside the page cache, which stores 200s only: a cached page never reaches it, and it queries only on a
     # 404, answering 301 or 410 for an address a moved or deleted page left (editorial.redirects).
@@ -246,14 +250,33 @@ PERMISSIONS_POLICY = {
 }
 X_FRAME_OPTIONS = "DENY"
 
-# Failed admin logins (django-axes): five in a row lock that username from that address for fifteen minutes.
+# Failed admin sign-ins (django-axes, with the lockout rules of editorial.accounts). Three rules, each with
+# its own limit within the cool-off: a username from one address (AXES_FAILURE_LIMIT, five), a username from
+# any addresses (ten: guessing one editor's password from many machines), and an address over any usernames
+# (ten: one common password tried on every account). Each failure counts for the cool-off after it; tries
+# while locked out are refused without being counted, so they never extend a lockout. An editor
+# lifts a lockout early in the admin (Sign-in lockouts).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", 10))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", 10))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "editorial.accounts.LockoutRulesHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+# Every failure (with address, time and whether it locked out) in axes' AccessFailureLog, every sign-in in
+# its AccessLog (on by default); both also go to the logger "editorial.accounts".
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "editorial.accounts.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "config.middleware.client_address"
 AXES_USERNAME_CALLABLE = "config.middleware.attempted_username"
+# Who the lockout page tells a locked-out editor to ask, e.g. "the news desk, desk@example.org"; empty:
+# the names of the active editors and superusers who can lift a lockout (never their usernames or emails).
+ACCOUNT_UNLOCK_CONTACT = os.environ.get("ACCOUNT_UNLOCK_CONTACT", "")
+
+# A staff session unused this long is signed out (editorial.sessions.StaffSessionMiddleware); 0: never.
+STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", 30 * 60))
 # How many proxies (load balancers) in front of the app add to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 

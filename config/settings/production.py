@@ -45,4 +45,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Sign-ins, lockouts, unlocks and "sign out everywhere", with address and time, whatever LOG_LEVEL says.
+    "loggers": {"editorial.accounts": {"level": "INFO"}},
 }
