@@ -11,6 +11,7 @@ What is never written anywhere, logs included: a secret, a code.
 
 import logging
 import math
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -111,24 +112,47 @@ class SecondFactorMiddleware:
         return response
 
 
-def pending_app(user):
-    """The authenticator app user is setting up: their unconfirmed TOTPDevice, made (with a new random
-    secret) if they have none."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if device is None:
+# The authenticator app this session is setting up (a TOTPDevice's pk). A secret is shown to one session
+# only: kept per account, a secret read by someone holding only the password became the editor's own app
+# once the editor confirmed it (found by the attack on issue 18's two-factor sign-in).
+PENDING_APP_SESSION_KEY = "two_factor_pending_app"
+# Unconfirmed apps older than this are dropped when another is started: sessions that never finished.
+PENDING_APP_KEPT = timedelta(days=1)
+
+
+def pending_app(request, *, create=False):
+    """The authenticator app this session (request) is setting up for request.user: its unconfirmed
+    TOTPDevice, or None. With create, one is made (a new random secret) when the session has none, and the
+    account's unconfirmed apps older than PENDING_APP_KEPT are dropped."""
+    user = request.user
+    pk = request.session.get(PENDING_APP_SESSION_KEY)
+    device = TOTPDevice.objects.filter(pk=pk, user=user, confirmed=False).first() if pk else None
+    if device is None and create:
+        TOTPDevice.objects.filter(
+            user=user, confirmed=False, created_at__lt=timezone.now() - PENDING_APP_KEPT
+        ).delete()
         device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+        request.session[PENDING_APP_SESSION_KEY] = device.pk
     return device
 
 
-def start_new_app(user):
-    """Drops the app user was setting up, if any, and starts another (a new secret); returns it."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return pending_app(user)
+def start_new_app(request):
+    """Drops the app this session was setting up, if any, and starts another (a new secret); returns it."""
+    cancel_new_app(request)
+    return pending_app(request, create=True)
+
+
+def cancel_new_app(request):
+    """Drops the app this session was setting up, if any."""
+    pk = request.session.pop(PENDING_APP_SESSION_KEY, None)
+    if pk:
+        TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).delete()
 
 
 def confirm_app(request, device, code):
-    """Confirms device (the user's pending TOTPDevice) when code is its current code: it becomes the one
-    authenticator app of the account (any other is removed), verifies this session, and the account gets
+    """Confirms device (this session's pending TOTPDevice, pending_app()) when code is its current code: it
+    becomes the one authenticator app of the account (any other, pending or not, is removed), verifies this
+    session, and the account gets
     recovery codes if it has none. Returns the new recovery codes (a list of str, to show once), or [] when
     it kept its own. Raises CodeRefused for a wrong code (counted: django-otp throttles the device)."""
     with transaction.atomic():
@@ -147,6 +171,7 @@ def confirm_app(request, device, code):
             "That code is not right: type the six digits the app shows now for this press room (a code "
             "lasts 30 seconds; the app and this server must agree on the time)."
         )
+    request.session.pop(PENDING_APP_SESSION_KEY, None)
     sign_in_with(request, device)
     logger.info("Two-factor sign-in set up for %s", device.user.get_username())
     return codes
@@ -168,14 +193,21 @@ def recovery_codes_left(user):
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def new_recovery_codes(user):
+def new_recovery_codes(user, request=None):
     """Voids user's recovery codes and makes settings.OTP_RECOVERY_CODES new ones; returns them (list of
-    str), to be shown once: they are kept as given, for django-otp's StaticDevice to match."""
+    str), to be shown once: they are kept as given, for django-otp's StaticDevice to match. A session
+    (request) that a recovery code verified stays verified, by the new ones.
+
+    The account's row is locked first: two of these at once (two tabs) leave one set of codes, the last,
+    where each deleted the codes it saw and both sets were kept."""
     with transaction.atomic():
+        get_user_model()._default_manager.select_for_update().filter(pk=user.pk).first()
         StaticDevice.objects.filter(user=user).delete()
         device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
         codes = [StaticToken.random_token() for _ in range(settings.OTP_RECOVERY_CODES)]
         StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    if request is not None and isinstance(getattr(request.user, "otp_device", None), StaticDevice):
+        otp_login(request, device)
     logger.info("New recovery codes for %s", user.get_username())
     return codes
 

@@ -460,3 +460,35 @@ def test_two_factor_is_required_in_production_unless_the_environment_says_otherw
     assert run_manage("shell", "--no-imports", "-c", script, **production).stdout.split()[-1] == "True"
     off = run_manage("shell", "--no-imports", "-c", script, **production, OTP_REQUIRED_FOR_STAFF="0")
     assert off.stdout.split()[-1] == "False"
+
+
+def test_only_a_superuser_resets_a_superusers_second_factor(editor_client, editor, admin_client, admin_user):
+    root_app = enrol(admin_user)
+    verified_client(editor_client, editor, enrol(editor))
+
+    refused = reset(editor_client, admin_user)
+
+    assert "only by another superuser" in refused.content.decode()
+    assert TOTPDevice.objects.filter(pk=root_app.pk).exists()
+    other_root = new_staff_member("root2", is_superuser=True)
+    enrol(other_root)
+    verified_client(admin_client, admin_user, root_app)
+    assert "Two-factor sign-in reset for root2" in reset(admin_client, other_root).content.decode()
+
+
+def test_new_recovery_codes_keep_a_session_signed_in_by_a_recovery_code(client, editor):
+    enrol(editor)
+    client.force_login(editor)
+    assert give_code(client, "aaaa1111").status_code == 302
+
+    page = client.post(MANAGE, {"action": "recovery-codes"})
+
+    new_codes = RECOVERY_CODE.findall(page.content.decode())
+    assert len(new_codes) == 10
+    assert client.get("/admin/").status_code == 200  # still past the code step
+    later = Client()
+    later.force_login(editor)
+    assert give_code(later, new_codes[0]).status_code == 302
+    old = Client()
+    old.force_login(editor)
+    assert give_code(old, "bbbb2222").status_code != 302  # the old codes are void

@@ -57,6 +57,13 @@ elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["archive"] = dj_database_url.parse(f"sqlite:///{VAR_DIR / 'archive.sqlite3'}")
 else:
     DATABASES["archive"] = {**DATABASES["default"], "NAME": f"{DATABASES['default']['NAME']}_archive"}
+# SQLite takes one writer at a time. A transaction that reads, then writes (a sign-in code checked, then
+# spent) took the write lock only when it wrote, and a second one doing the same at that moment failed at
+# once with "database is locked" (a 500: a double click on "Verify"). Begun IMMEDIATE, each takes the lock
+# first, and the next waits its turn, up to `timeout` seconds.
+for database in DATABASES.values():
+    if database["ENGINE"].endswith("sqlite3"):
+        database["OPTIONS"] = {**database.get("OPTIONS", {}), "transaction_mode": "IMMEDIATE", "timeout": 20}
 
 # Read replicas: public pages read from one of them; admin and writes use the primary (config.routing).
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):

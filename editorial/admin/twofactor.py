@@ -146,22 +146,22 @@ class ManageView:
         app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         form = CodeForm(request.POST if action == "confirm" else None)
         if action == "new-app":
-            twofactor.start_new_app(user)
+            twofactor.start_new_app(request)
             return HttpResponseRedirect(reverse("twofactor:manage"))
         if action == "cancel":
-            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            twofactor.cancel_new_app(request)
             return HttpResponseRedirect(reverse("twofactor:manage"))
         if action == "recovery-codes" and app is not None:
-            return self.show_codes(request, twofactor.new_recovery_codes(user), "Your new recovery codes")
+            return self.show_codes(
+                request, twofactor.new_recovery_codes(user, request), "Your new recovery codes"
+            )
         if action == "remove" and app is not None and not self.required():
             twofactor.remove_second_factor(user)
             twofactor.forget_verification(request)
             log(request, user, "Turned off their own two-factor sign-in.")
             messages.success(request, "Two-factor sign-in is off: your password alone signs you in.")
             return HttpResponseRedirect(reverse("admin:index"))
-        pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-        if app is None and pending is None:
-            pending = twofactor.pending_app(user)
+        pending = twofactor.pending_app(request, create=app is None)
         if action == "confirm" and pending is not None and form.is_valid():
             try:
                 codes = twofactor.confirm_app(request, pending, form.cleaned_data["code"])
@@ -305,7 +305,8 @@ class TwoFactorAccountAdmin(HardenedAdmin, admin.ModelAdmin):
     )
     def reset_two_factor(self, request, queryset):
         """Removes the selected accounts' second factors, each logged; refused to a session that has not given
-        its own second factor (a stolen password alone must not undo a colleague's)."""
+        its own second factor (a stolen password alone must not undo a colleague's), and to anyone but a
+        superuser when a superuser's account is among them."""
         if not twofactor.is_verified(request.user):
             self.message_user(
                 request,
@@ -314,6 +315,15 @@ class TwoFactorAccountAdmin(HardenedAdmin, admin.ModelAdmin):
             )
             return None
         names = []
+        if not request.user.is_superuser and queryset.filter(is_superuser=True).exists():
+            # A superuser's account holds more than an editor's: only another superuser resets it.
+            self.message_user(
+                request,
+                "Reset nothing: a superuser's two-factor sign-in is reset only by another superuser (or "
+                "manage.py reset_two_factor on the server).",
+                messages.ERROR,
+            )
+            return None
         for account in queryset:
             if twofactor.remove_second_factor(account):
                 log(request, account, "Reset two-factor sign-in: it is set up again at the next sign-in.")
