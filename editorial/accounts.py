@@ -10,8 +10,9 @@ cool-off (AXES_COOLOFF_TIME), read from settings:
 - an address over any usernames: AXES_ADDRESS_FAILURE_LIMIT (10), against one common password tried on
   every account.
 
-Each failure counts for the cool-off after it, so a lockout ends at the latest a cool-off after the last
-failure it counted; a try while locked out is refused and not counted
+Failures of one username from one address add up while each comes within a cool-off of the one before
+(django-axes keeps one AccessAttempt for them, dated by the newest), so a lockout ends at the latest a
+cool-off after the last failure it counted; a try while locked out is refused and not counted
 (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False), so an attacker's retries never extend it.
 An editor with the permission editorial.unlock_account lifts one sooner (lift_lockout(), in the admin's
 Sign-in lockouts), and the lockout page names who can (who_can_unlock()).

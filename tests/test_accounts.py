@@ -407,3 +407,32 @@ def test_a_password_change_ends_the_other_verified_sessions(victor):
     change_password(laptop)
 
     assert signed_in(laptop) and not signed_in(phone)
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"rule": "address", "address": "203.0.113.77"},
+        {"rule": "address", "address": "::ffff:192.0.2.1"},
+        {"rule": "pair", "username": "' OR 1=1 --", "address": "192.0.2.1"},
+        {"rule": "username", "username": "nobody-at-all"},
+    ],
+)
+def test_a_lift_of_what_is_not_locked_out_records_nothing(editor_client, victor, posted):
+    # Found by an attack: an editor could write any words into the history, or wipe an address's failures.
+    for n in range(10):
+        Client().post(
+            "/admin/login/", {"username": "victor", "password": f"guess {n}"}, REMOTE_ADDR=f"192.0.2.{n + 1}"
+        )
+    before = LogEntry.objects.count()
+
+    response = editor_client.post(LOCKOUTS, posted, follow=True)
+
+    assert "names no lockout; nothing was lifted" in response.content.decode()
+    assert LogEntry.objects.count() == before
+    assert (
+        Client()
+        .post("/admin/login/", {"username": "victor", "password": PASSWORD}, REMOTE_ADDR="198.51.100.1")
+        .status_code
+        == 429
+    )

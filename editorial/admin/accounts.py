@@ -48,16 +48,20 @@ def sign_in_lockouts(request):
     if request.method == "POST":
         form = UnlockForm(request.POST)
         if form.is_valid():
-            failures = lift_lockout(
-                RULES[form.cleaned_data["rule"]],
-                username=form.cleaned_data["username"],
-                address=form.cleaned_data["address"] or None,
-                by=request.user,
-            )
-            if failures:
-                messages.success(request, f"Lockout lifted: {failures} failed sign-ins forgotten.")
-            else:
-                messages.info(request, "That lockout had already ended: nothing to lift.")
+            rule = RULES[form.cleaned_data["rule"]]
+            username = form.cleaned_data["username"] if "username" in rule.fields else None
+            address = (form.cleaned_data["address"] or None) if "ip_address" in rule.fields else None
+            in_force = {(found.rule.key, found.username, found.address) for found in current_lockouts()}
+            if (rule.key, username, address) not in in_force:
+                # Nothing recorded, nothing forgotten: only a lockout the page lists is lifted (an editor
+                # could otherwise wipe an address's failures before they lock it, or write words in history).
+                messages.info(
+                    request,
+                    "This request names no lockout; nothing was lifted (it may have ended). Choose again.",
+                )
+                return HttpResponseRedirect(request.path)
+            failures = lift_lockout(rule, username=username, address=address, by=request.user)
+            messages.success(request, f"Lockout lifted: {failures} failed sign-ins forgotten.")
         else:
             messages.warning(request, "This request names no lockout; nothing was lifted. Choose again.")
         return HttpResponseRedirect(request.path)
