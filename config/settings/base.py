@@ -135,6 +135,9 @@ MIDDLEWARE = [
     # Inside the page cache, which stores 200s only: a cached page never reaches it, and it queries only on a
     # 404, answering 301 or 410 for an address a moved or deleted page left (editorial.redirects).
     "editorial.redirects.RedirectFallbackMiddleware",
+    # Sign-ins for one username or from one address, one at a time: axes counts each failure before the next
+    # is checked (editorial.accounts).
+    "editorial.accounts.OneSignInAtATimeMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
