@@ -163,6 +163,19 @@ def test_gunicorn_binds_and_sizes_from_the_environment(monkeypatch, environment,
     assert config["workers"] == (workers or os.cpu_count())
 
 
+def test_gunicorn_freezes_the_preloaded_app_before_forking_a_worker():
+    import gc
+
+    config = runpy.run_path(str(Path(ROOT / "config" / "gunicorn.conf.py")))
+    assert config["preload_app"] is True
+    try:
+        config["pre_fork"](None, None)
+        # A worker's collections skip what it shares with the master: its first full one stalled requests.
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.django_db
 def test_postgresql_plans_a_search_or_a_year_for_its_own_values_and_keeps_the_other_plans(client, settings):
     from django.db import connection
